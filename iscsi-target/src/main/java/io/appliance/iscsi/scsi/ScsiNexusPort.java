@@ -1,0 +1,46 @@
+package io.appliance.iscsi.scsi;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The SCSI target device as one I_T nexus sees it: the logical units mapped for that initiator
+ * (REPORT LUNS lists exactly those; LUN 0 always answers, SPC-4 §6.33), their unit attentions for
+ * this nexus, and the task management functions the transport forwards.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>{@link #execute} never throws and its future never completes exceptionally: every failure
+ *       (unknown LUN, bad CDB, I/O error, reservation conflict) is a {@link ScsiResult} with the
+ *       right status and sense. It may complete on any thread.
+ *   <li>Commands are delivered in the order the transport must deliver them (iSCSI: CmdSN order);
+ *       SIMPLE tasks may complete out of order.
+ *   <li>Task management calls complete after the affected tasks of <em>every</em> nexus have
+ *       completed or been aborted, and after the unit attentions SAM-5 requires are established.
+ *   <li>Thread safety: all methods may be called from any thread.
+ * </ul>
+ */
+public interface ScsiNexusPort {
+
+    ItNexus nexus();
+
+    /** Executes one command. */
+    CompletableFuture<ScsiResult> execute(ScsiCommand command);
+
+    /** True when the initiator-visible {@code lun} is mapped for this nexus. */
+    boolean hasLun(long lun);
+
+    /**
+     * LOGICAL UNIT RESET (SAM-5 §7.7): aborts the LU's tasks (the transport aborts its own
+     * outstanding tasks for the LU before calling) and establishes the unit attention
+     * POWER ON, RESET, OR BUS DEVICE RESET OCCURRED for every other nexus.
+     */
+    CompletableFuture<TaskManagementResult> logicalUnitReset(long lun);
+
+    /** TARGET WARM/COLD RESET (RFC 7143 §11.5.1): a logical unit reset of every LU of the target. */
+    CompletableFuture<TaskManagementResult> targetReset();
+
+    /** Outcome of a task management function, mapped to the iSCSI TMF response codes by the transport. */
+    enum TaskManagementResult {
+        FUNCTION_COMPLETE, LUN_DOES_NOT_EXIST, FUNCTION_REJECTED
+    }
+}
