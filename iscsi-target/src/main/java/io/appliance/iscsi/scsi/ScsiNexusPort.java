@@ -32,12 +32,23 @@ public interface ScsiNexusPort {
     /**
      * LOGICAL UNIT RESET (SAM-5 §7.7): aborts the LU's tasks (the transport aborts its own
      * outstanding tasks for the LU before calling) and establishes the unit attention
-     * POWER ON, RESET, OR BUS DEVICE RESET OCCURRED for every other nexus.
+     * POWER ON, RESET, OR BUS DEVICE RESET OCCURRED for every nexus, this one included
+     * (SAM-5 §6.3.3).
      */
     CompletableFuture<TaskManagementResult> logicalUnitReset(long lun);
 
     /** TARGET WARM/COLD RESET (RFC 7143 §11.5.1): a logical unit reset of every LU of the target. */
     CompletableFuture<TaskManagementResult> targetReset();
+
+    /**
+     * I_T NEXUS LOSS (SAM-5 §6.3.4): the transport calls this once the nexus's session has ended —
+     * after a logout, or after a connection loss that was not followed by reinstatement within
+     * DefaultTime2Retain. Releases what the nexus held (its SPC-2 reservations, SPC-2 §5.5.1).
+     * Idempotent; the pending unit attentions of the nexus are kept for its next login. The
+     * default does nothing, for ports that hold nothing.
+     */
+    default void nexusLost() {
+    }
 
     /** Outcome of a task management function, mapped to the iSCSI TMF response codes by the transport. */
     enum TaskManagementResult {

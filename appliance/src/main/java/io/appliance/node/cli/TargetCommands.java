@@ -1,0 +1,74 @@
+package io.appliance.node.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code appliance target list|show|create|delete}. */
+@Command(name = "target", description = "List, show, create and delete iSCSI targets.")
+final class TargetCommands implements Callable<Integer> {
+
+    @ParentCommand
+    ApplianceCli root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        return ApplianceCli.usage(spec);
+    }
+
+    @Command(name = "list", description = "List the targets.")
+    int list() {
+        JsonNode targets = root.client().get("api/v1/targets");
+        if (root.jsonOutput()) {
+            root.printJson(targets);
+        } else {
+            Render.targets(targets).print(root.out());
+        }
+        return 0;
+    }
+
+    @Command(name = "show", description = "Show one target.")
+    int show(@Parameters(paramLabel = "NAME", description = "the target's iSCSI name") String name) {
+        print(root.client().get("api/v1/targets/" + ApiClient.segment(name)));
+        return 0;
+    }
+
+    @Command(name = "create", description = "Create a target (no LUNs, no ACLs yet).")
+    int create(@Parameters(paramLabel = "NAME", description = "iSCSI name, e.g. iqn.2026-11.com.example:disk1") String name,
+            @Option(names = "--alias", paramLabel = "ALIAS", description = "TargetAlias shown by initiators") String alias,
+            @Option(names = "--open-access", description = "any initiator, no authentication, every LUN (demo mode)")
+            boolean openAccess) {
+        ObjectNode body = root.mapper().createObjectNode().put("name", name).put("openAccess", openAccess);
+        if (alias != null) {
+            body.put("alias", alias);
+        }
+        print(root.client().post("api/v1/targets", body));
+        return 0;
+    }
+
+    @Command(name = "delete", description = "Delete a target; its sessions lose access, LUN files stay.")
+    int delete(@Parameters(paramLabel = "NAME") String name) {
+        root.client().delete("api/v1/targets/" + ApiClient.segment(name));
+        if (!root.jsonOutput()) {
+            root.out().println("deleted target " + name);
+        }
+        return 0;
+    }
+
+    private void print(JsonNode target) {
+        if (root.jsonOutput()) {
+            root.printJson(target);
+        } else {
+            Render.target(target, root.out());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.appliance.node.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The configuration file of one appliance node (see the README for the full example).
+ *
+ * <ul>
+ *   <li>{@code nodeName}: how this node calls itself in status output and logs; default: the host
+ *       name.
+ *   <li>{@code stateDirectory}: where the node keeps {@code appliance.db}, {@code api-token} and, by
+ *       default, LUN files; default: {@code $APPLIANCE_HOME} if set, else {@code ./var}.
+ *   <li>{@code iscsi}: the iSCSI service, see {@link IscsiConfiguration}.
+ *   <li>{@code seed}: targets created when the state database has none, see {@link SeedConfiguration}.
+ * </ul>
+ */
+public class ApplianceConfiguration extends Configuration {
+
+    private static final Path KERNEL_HOST_NAME = Path.of("/proc/sys/kernel/hostname");
+
+    /** The environment variable that moves the default state directory. */
+    public static final String APPLIANCE_HOME = "APPLIANCE_HOME";
+
+    @NotNull
+    @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}", message = "must be 1..63 letters, digits, '.', '_' or '-'")
+    @JsonProperty
+    private String nodeName = defaultNodeName();
+
+    @NotNull
+    @JsonProperty
+    private Path stateDirectory = defaultStateDirectory(System.getenv());
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private IscsiConfiguration iscsi = new IscsiConfiguration();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private SeedConfiguration seed = new SeedConfiguration();
+
+    public String getNodeName() {
+        return nodeName;
+    }
+
+    public Path getStateDirectory() {
+        return stateDirectory;
+    }
+
+    public IscsiConfiguration getIscsi() {
+        return iscsi;
+    }
+
+    public SeedConfiguration getSeed() {
+        return seed;
+    }
+
+    /** {@code $APPLIANCE_HOME} when set and not blank, else {@code ./var}. */
+    public static Path defaultStateDirectory(Map<String, String> environment) {
+        String home = environment.get(APPLIANCE_HOME);
+        return home == null || home.isBlank() ? Path.of("var") : Path.of(home);
+    }
+
+    /** The kernel's host name without its domain (no DNS lookup); {@code node} when unknown. */
+    private static String defaultNodeName() {
+        String host;
+        try {
+            host = Files.readString(KERNEL_HOST_NAME).strip();
+        } catch (IOException | RuntimeException e) {
+            host = "";
+        }
+        int dot = host.indexOf('.');
+        String shortName = dot > 0 ? host.substring(0, dot) : host;
+        return shortName.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}") ? shortName : "node";
+    }
+}

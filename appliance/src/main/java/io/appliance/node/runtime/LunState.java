@@ -1,0 +1,19 @@
+package io.appliance.node.runtime;
+
+import io.appliance.iscsi.scsi.LunIdentity;
+import io.appliance.node.store.LunRecord;
+import java.util.Optional;
+
+/**
+ * A LUN as the node serves it.
+ *
+ * @param identity what INQUIRY reports (serial number, NAA identifier), derived from the UUID
+ * @param problem  why the LUN is offline (its file is missing or unreadable); empty when it is
+ *                 served
+ */
+public record LunState(LunRecord record, LunIdentity identity, Optional<String> problem) {
+
+    public boolean online() {
+        return problem.isEmpty();
+    }
+}

@@ -1,0 +1,144 @@
+package io.appliance.node.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.appliance.config.ChapSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateDatabaseTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aNewDatabaseIsMigratedAndOwnerOnly() throws Exception {
+        Path file = directory.resolve("state/appliance.db");
+        try (StateDatabase database = StateDatabase.open(file, CLOCK)) {
+            assertThat(database.schemaVersion()).isEqualTo(1);
+            assertThat(SchemaMigrator.currentVersion(database.jdbi())).isEqualTo(1);
+            String appliedAt = database.jdbi().withHandle(h -> h.createQuery("SELECT applied_at FROM schema_version WHERE version = 1")
+                    .mapTo(String.class).one());
+            assertThat(appliedAt).isEqualTo("2026-11-22T10:00:00Z");
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void reopeningAppliesNothingTwiceAndKeepsData() throws Exception {
+        Path file = directory.resolve("appliance.db");
+        try (StateDatabase database = StateDatabase.open(file, CLOCK)) {
+            new NodeStore(database.jdbi(), CLOCK).insertTarget("iqn.2026-11.io.appliance:a", "a", false);
+        }
+        try (StateDatabase database = StateDatabase.open(file, CLOCK)) {
+            int rows = database.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM schema_version").mapTo(Integer.class).one());
+            assertThat(rows).isEqualTo(1);
+            assertThat(new NodeStore(database.jdbi(), CLOCK).targets()).extracting(TargetRecord::name)
+                    .containsExactly("iqn.2026-11.io.appliance:a");
+        }
+    }
+
+    @Test
+    void aDatabaseFromANewerProgramIsRefused() throws Exception {
+        Path file = directory.resolve("appliance.db");
+        try (StateDatabase database = StateDatabase.open(file, CLOCK)) {
+            database.jdbi().useHandle(h -> h.execute("INSERT INTO schema_version VALUES (99, 'future', 'x')"));
+        }
+        assertThatThrownBy(() -> StateDatabase.open(file, CLOCK))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("schema version 99");
+    }
+
+    @Test
+    void migrationsAreNumberedWithoutGapsAndDescribed() {
+        var migrations = new SchemaMigrator(getClass().getClassLoader(), CLOCK).migrations();
+        assertThat(migrations).isNotEmpty();
+        for (int i = 0; i < migrations.size(); i++) {
+            assertThat(migrations.get(i).version()).isEqualTo(i + 1);
+            assertThat(migrations.get(i).description()).isNotEqualTo("(no description)");
+        }
+    }
+
+    @Test
+    void aClosedDatabaseRefusesNewHandles() throws Exception {
+        StateDatabase database = StateDatabase.open(directory.resolve("appliance.db"), CLOCK);
+        database.close();
+        assertThatThrownBy(() -> new NodeStore(database.jdbi(), CLOCK).targets()).hasMessageContaining("is closed");
+    }
+
+    @Test
+    void storeKeepsTargetsLunsAndAclsAndCascadesDeletes() throws Exception {
+        try (StateDatabase database = StateDatabase.open(directory.resolve("appliance.db"), CLOCK)) {
+            NodeStore store = new NodeStore(database.jdbi(), CLOCK);
+            String target = "iqn.2026-11.io.appliance:t";
+            store.insertTarget(target, "alias", true);
+            assertThat(store.target("IQN.2026-11.IO.APPLIANCE:T")).isPresent();
+            UUID uuid = UUID.randomUUID();
+            store.insertLun(new LunRecord(target, 3, uuid, directory.resolve("l3.img"), 1 << 20, 512, false, CLOCK.instant()));
+            store.insertAcl(new AclRecord(target, "iqn.2026-11.io.appliance:c",
+                    new ChapSettings("u", "secret-of-12+", "m", "mutual-secret-12"), Map.of(0, 3), CLOCK.instant()));
+
+            assertThat(store.lunByUuid(uuid)).hasValueSatisfying(l -> assertThat(l.lun()).isEqualTo(3));
+            assertThat(store.lunByBackingFile(directory.resolve("l3.img"))).isPresent();
+            assertThat(store.acl(target, "IQN.2026-11.io.appliance:C")).hasValueSatisfying(acl -> {
+                assertThat(acl.chap().chapSecret()).isEqualTo("secret-of-12+");
+                assertThat(acl.lunMapping()).isEqualTo(Map.of(0, 3));
+                assertThat(acl.toString()).doesNotContain("secret-of-12+");
+            });
+            assertThat(store.initiatorsMappingTo(target, 3)).containsExactly("iqn.2026-11.io.appliance:c");
+
+            assertThat(store.replaceAcl(new AclRecord(target, "iqn.2026-11.io.appliance:c", ChapSettings.NONE, Map.of(),
+                    CLOCK.instant()))).isTrue();
+            assertThat(store.acl(target, "iqn.2026-11.io.appliance:c")).hasValueSatisfying(acl -> {
+                assertThat(acl.chap().chapEnabled()).isFalse();
+                assertThat(acl.lunMapping()).isEmpty();
+            });
+
+            assertThat(store.updateLunSize(target, 3, 2 << 20)).isTrue();
+            assertThat(store.lun(target, 3)).hasValueSatisfying(l -> assertThat(l.sizeBytes()).isEqualTo(2 << 20));
+
+            assertThat(store.deleteTarget(target)).isTrue();
+            assertThat(store.luns(target)).isEmpty();
+            assertThat(store.acls(target)).isEmpty();
+            int mappings = database.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM acl_lun_mapping").mapTo(Integer.class).one());
+            assertThat(mappings).isZero();
+        }
+    }
+
+    @Test
+    void theSchemaRefusesHalfCredentialsAndDanglingRows() throws Exception {
+        try (StateDatabase database = StateDatabase.open(directory.resolve("appliance.db"), CLOCK)) {
+            NodeStore store = new NodeStore(database.jdbi(), CLOCK);
+            assertThatThrownBy(() -> store.insertLun(new LunRecord("iqn.2026-11.io.appliance:none", 0, UUID.randomUUID(),
+                    directory.resolve("x.img"), 512, 512, false, CLOCK.instant())))
+                    .isInstanceOf(UnableToExecuteStatementException.class);
+            store.insertTarget("iqn.2026-11.io.appliance:t", "", false);
+            assertThatThrownBy(() -> store.insertAcl(new AclRecord("iqn.2026-11.io.appliance:t", "iqn.2026-11.io.appliance:c",
+                    new ChapSettings("u", null, null, null), Map.of(), CLOCK.instant())))
+                    .isInstanceOf(UnableToExecuteStatementException.class);
+        }
+    }
+
+    @Test
+    void seedingIsRememberedOnce() throws Exception {
+        try (StateDatabase database = StateDatabase.open(directory.resolve("appliance.db"), CLOCK)) {
+            NodeStore store = new NodeStore(database.jdbi(), CLOCK);
+            assertThat(store.seeded()).isFalse();
+            store.markSeeded();
+            store.markSeeded();
+            assertThat(store.seeded()).isTrue();
+        }
+    }
+}

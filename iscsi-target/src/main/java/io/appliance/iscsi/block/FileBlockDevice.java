@@ -1,0 +1,326 @@
+package io.appliance.iscsi.block;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link BlockDevice} backed by a (normally sparse) regular file: positional I/O through one
+ * {@link FileChannel}, run on the I/O executor the caller supplies; a flush is an fdatasync
+ * ({@code FileChannel.force(false)}); a write with force unit access is the write followed by
+ * {@code force(false)}.
+ *
+ * <p>Threads: every request runs as one task on the executor and completes its future from that
+ * task. Requests are not serialised against each other (positional I/O needs no lock).
+ *
+ * <p>Close: {@link #close()} refuses new requests at once (they complete with
+ * {@link ClosedChannelException}); the file is closed when the last request already accepted has
+ * completed. An executor thread that is interrupted while it does I/O makes the JDK close the
+ * channel; the device then reopens the file for later requests instead of failing forever.
+ *
+ * <p>{@link #discard} does nothing (punching holes comes with thin provisioning) and
+ * {@link #discardZeroes()} is false.
+ */
+public final class FileBlockDevice implements BlockDevice {
+
+    private final Path file;
+    private final int blockSize;
+    private final boolean readOnly;
+    private volatile long size;
+    private final Executor ioExecutor;
+    private volatile FileChannel channel;
+    private final Object reopenLock = new Object();
+    private final AtomicBoolean closeRequested = new AtomicBoolean();
+    /** One reference held by the device until close, plus one per request being served. */
+    private final AtomicInteger references = new AtomicInteger(1);
+
+    private FileBlockDevice(Path file, int blockSize, boolean readOnly, long size, FileChannel channel,
+            Executor ioExecutor) {
+        this.file = file;
+        this.blockSize = blockSize;
+        this.readOnly = readOnly;
+        this.size = size;
+        this.channel = channel;
+        this.ioExecutor = ioExecutor;
+    }
+
+    /**
+     * Opens an existing file. The device's size is the file's length rounded down to a multiple
+     * of {@code blockSize}.
+     *
+     * @throws IOException              when the file cannot be opened (absent, permissions)
+     * @throws IllegalArgumentException when the block size is not 512 or 4096, or the file is
+     *                                  smaller than one block
+     */
+    public static FileBlockDevice open(Path file, int blockSize, boolean readOnly, Executor ioExecutor)
+            throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(ioExecutor, "ioExecutor");
+        checkBlockSize(blockSize);
+        FileChannel channel = openChannel(file, readOnly);
+        try {
+            long size = channel.size() / blockSize * blockSize;
+            if (size == 0) {
+                throw new IllegalArgumentException("file " + file + " is smaller than one block of " + blockSize);
+            }
+            return new FileBlockDevice(file, blockSize, readOnly, size, channel, ioExecutor);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Creates a sparse file of {@code sizeBytes} rounded down to {@code blockSize} if it is absent,
+     * creating parent directories; if it exists, opens it and grows it (sparsely) when it is
+     * smaller, never shrinking it. The device's size is the file's resulting length rounded down
+     * to a block.
+     */
+    public static FileBlockDevice create(Path file, long sizeBytes, int blockSize, Executor ioExecutor)
+            throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(ioExecutor, "ioExecutor");
+        checkBlockSize(blockSize);
+        long wanted = sizeBytes / blockSize * blockSize;
+        if (wanted <= 0) {
+            throw new IllegalArgumentException("size " + sizeBytes + " is less than one block of " + blockSize);
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            if (raf.length() < wanted) {
+                raf.setLength(wanted); // ftruncate: extends without allocating blocks
+            }
+        }
+        return open(file, blockSize, false, ioExecutor);
+    }
+
+    private static void checkBlockSize(int blockSize) {
+        if (blockSize != 512 && blockSize != 4096) {
+            throw new IllegalArgumentException("block size must be 512 or 4096: " + blockSize);
+        }
+    }
+
+    private static FileChannel openChannel(Path file, boolean readOnly) throws IOException {
+        return readOnly
+                ? FileChannel.open(file, StandardOpenOption.READ)
+                : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    public Path path() {
+        return file;
+    }
+
+    /**
+     * Grows the file (sparsely) and the device to {@code sizeBytes} rounded down to a block; a
+     * smaller size changes nothing (a device never shrinks under its initiators). The caller then
+     * tells the logical unit ({@code LogicalUnit.capacityChanged()}) so that initiators learn it.
+     *
+     * @return the device size after the call
+     * @throws IOException when the file cannot be extended
+     */
+    public long grow(long sizeBytes) throws IOException {
+        if (readOnly) {
+            throw new IOException("device " + file + " is read-only");
+        }
+        long wanted = sizeBytes / blockSize * blockSize;
+        synchronized (reopenLock) {
+            if (wanted > size) {
+                try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                    if (raf.length() < wanted) {
+                        raf.setLength(wanted);
+                    }
+                }
+                size = wanted;
+            }
+            return size;
+        }
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public int blockSize() {
+        return blockSize;
+    }
+
+    @Override
+    public CompletableFuture<Void> read(long offset, ByteBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
+        return submit(offset, dst.remaining(), () -> readFully(offset, dst));
+    }
+
+    @Override
+    public CompletableFuture<Void> write(long offset, ByteBuffer src, boolean forceUnitAccess) {
+        Objects.requireNonNull(src, "src");
+        if (readOnly) {
+            return CompletableFuture.failedFuture(new IOException("device " + file + " is read-only"));
+        }
+        return submit(offset, src.remaining(), () -> {
+            writeFully(offset, src);
+            if (forceUnitAccess) {
+                currentChannel().force(false);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        if (readOnly) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return submit(0, 0, () -> currentChannel().force(false));
+    }
+
+    @Override
+    public CompletableFuture<Void> discard(long offset, long length) {
+        String invalid = checkRange(offset, length);
+        if (invalid != null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(invalid));
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public boolean discardZeroes() {
+        return false;
+    }
+
+    @Override
+    public void close() {
+        if (closeRequested.compareAndSet(false, true)) {
+            release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileBlockDevice[" + file + ", " + size + " bytes, block " + blockSize + (readOnly ? ", read-only]" : "]");
+    }
+
+    private String checkRange(long offset, long length) {
+        if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0) {
+            return "offset " + offset + " and length " + length + " must be non-negative multiples of " + blockSize;
+        }
+        if (offset > size || length > size - offset) {
+            return "range " + offset + "+" + length + " exceeds the device size " + size;
+        }
+        return null;
+    }
+
+    private CompletableFuture<Void> submit(long offset, long length, IoAction action) {
+        String invalid = checkRange(offset, length);
+        if (invalid != null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(invalid));
+        }
+        if (!acquire()) {
+            return CompletableFuture.failedFuture(new ClosedChannelException());
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            ioExecutor.execute(() -> {
+                try {
+                    action.run();
+                    release();
+                    done.complete(null);
+                } catch (IOException | RuntimeException e) {
+                    release();
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            release();
+            done.completeExceptionally(new IOException("I/O executor refused the request", e));
+        }
+        return done;
+    }
+
+    private void readFully(long offset, ByteBuffer dst) throws IOException {
+        long position = offset;
+        while (dst.hasRemaining()) {
+            int n = currentChannel().read(dst, position);
+            if (n < 0) {
+                // the file was truncated behind our back: what is not there reads as zeros
+                while (dst.hasRemaining()) {
+                    dst.put((byte) 0);
+                }
+                return;
+            }
+            position += n;
+        }
+    }
+
+    private void writeFully(long offset, ByteBuffer src) throws IOException {
+        long position = offset;
+        while (src.hasRemaining()) {
+            position += currentChannel().write(src, position);
+        }
+    }
+
+    /** The open channel; reopens the file if an interrupted I/O thread made the JDK close it. */
+    private FileChannel currentChannel() throws IOException {
+        FileChannel current = channel;
+        if (current.isOpen()) {
+            return current;
+        }
+        synchronized (reopenLock) {
+            if (closeRequested.get() && references.get() == 0) {
+                throw new ClosedChannelException();
+            }
+            if (!channel.isOpen()) {
+                Thread.interrupted(); // a pending interrupt would close the new channel at once
+                channel = openChannel(file, readOnly);
+            }
+            return channel;
+        }
+    }
+
+    private boolean acquire() {
+        while (true) {
+            int n = references.get();
+            if (n == 0 || closeRequested.get()) {
+                return false;
+            }
+            if (references.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void release() {
+        if (references.decrementAndGet() == 0) {
+            synchronized (reopenLock) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // nothing left to tell: the device is closed and every request has completed
+                }
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
+    }
+}

@@ -1,0 +1,156 @@
+package io.appliance.iscsi.scsi;
+
+import io.appliance.iscsi.block.BlockDevice;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One logical unit: an SBC-3 direct-access block device backed by a {@link BlockDevice}, with the
+ * state SPC-4 keeps per logical unit — its mode parameters, its SPC-2 reservation, the commands in
+ * flight (for resets). Thread safe; nothing on the I/O path takes a lock.
+ *
+ * <p>A unit may be presented by several {@link ScsiTarget}s (one per node or portal group); unit
+ * attentions it establishes reach every nexus of each of them.
+ */
+public final class LogicalUnit implements AutoCloseable {
+
+    /**
+     * Largest transfer one command may ask for (Block Limits VPD MAXIMUM TRANSFER LENGTH, SBC-3
+     * §6.5.3); bounds the buffer a READ allocates.
+     */
+    static final int MAX_TRANSFER_BYTES = 8 * 1024 * 1024;
+    /** The physical block the backing store works in: file systems and SSDs use 4 KiB. */
+    static final int PHYSICAL_BLOCK_BYTES = 4096;
+
+    private final LunIdentity identity;
+    private final BlockDevice device;
+    private final boolean readOnly;
+    private final ModeParameters modeParameters = new ModeParameters();
+    private final AtomicReference<ItNexus> reservationHolder = new AtomicReference<>();
+    private final InFlightTracker inFlight = new InFlightTracker();
+    private final Set<ScsiTarget> presenters = new CopyOnWriteArraySet<>();
+
+    /**
+     * @param identity what INQUIRY reports
+     * @param device   the backing store; closed by {@link #close()}
+     * @param readOnly writes end in DATA PROTECT / WRITE PROTECTED and MODE SENSE reports WP and SWP
+     */
+    public LogicalUnit(LunIdentity identity, BlockDevice device, boolean readOnly) {
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.device = Objects.requireNonNull(device, "device");
+        this.readOnly = readOnly;
+        int blockSize = device.blockSize();
+        if (blockSize < 512 || blockSize > PHYSICAL_BLOCK_BYTES || Integer.bitCount(blockSize) != 1) {
+            throw new IllegalArgumentException("block size must be a power of two from 512 to 4096: " + blockSize);
+        }
+    }
+
+    public LunIdentity identity() {
+        return identity;
+    }
+
+    public BlockDevice device() {
+        return device;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** Number of logical blocks (READ CAPACITY reports this minus one). */
+    public long capacityBlocks() {
+        return device.size() / device.blockSize();
+    }
+
+    int blockSize() {
+        return device.blockSize();
+    }
+
+    /** Maximum TRANSFER LENGTH in logical blocks of one READ, WRITE, VERIFY with data. */
+    int maxTransferBlocks() {
+        return MAX_TRANSFER_BYTES / device.blockSize();
+    }
+
+    /** LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT (SBC-3 §5.16.2): 3 for 512-byte blocks on 4 KiB. */
+    int logicalBlocksPerPhysicalBlockExponent() {
+        return Integer.numberOfTrailingZeros(PHYSICAL_BLOCK_BYTES / device.blockSize());
+    }
+
+    /**
+     * Call after the device grew or shrank: establishes CAPACITY DATA HAS CHANGED (2Ah/09h) for
+     * every nexus of every target presenting this unit (SBC-3 §4.6).
+     */
+    public void capacityChanged() {
+        for (ScsiTarget target : presenters) {
+            target.establish(this, UnitAttention.CAPACITY_DATA_CHANGED, null);
+        }
+    }
+
+    /** Closes the backing device. The unit should have been removed from its targets first. */
+    @Override
+    public void close() {
+        device.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LogicalUnit[" + identity.unitSerialNumber() + ", " + device + (readOnly ? ", read-only]" : "]");
+    }
+
+    ModeParameters modeParameters() {
+        return modeParameters;
+    }
+
+    InFlightTracker inFlight() {
+        return inFlight;
+    }
+
+    void presentedBy(ScsiTarget target) {
+        presenters.add(target);
+    }
+
+    void withdrawnFrom(ScsiTarget target) {
+        presenters.remove(target);
+    }
+
+    /** MODE SELECT through {@code changer} changed the parameters: the others learn it (SPC-4 §5.14, 2Ah/01h). */
+    void modeParametersChanged(ItNexus changer) {
+        for (ScsiTarget target : presenters) {
+            target.establish(this, UnitAttention.MODE_PARAMETERS_CHANGED, changer);
+        }
+    }
+
+    /** True when an SPC-2 reservation is held through a nexus other than {@code nexus}. */
+    boolean reservedByOther(ItNexus nexus) {
+        ItNexus holder = reservationHolder.get();
+        return holder != null && !holder.equals(nexus);
+    }
+
+    /** RESERVE (SPC-2 §7.21): succeeds when free or already held by {@code nexus}. */
+    boolean reserve(ItNexus nexus) {
+        return reservationHolder.compareAndSet(null, nexus) || nexus.equals(reservationHolder.get());
+    }
+
+    /** RELEASE (SPC-2 §7.17): releases only the holder's reservation; from others it does nothing. */
+    void release(ItNexus nexus) {
+        reservationHolder.compareAndSet(nexus, null);
+    }
+
+    /**
+     * LOGICAL UNIT RESET (SAM-5 §6.3.3): waits for the commands already running on this unit (of
+     * every nexus), clears the SPC-2 reservation (SPC-2 §5.5.1) and establishes POWER ON, RESET, OR
+     * BUS DEVICE RESET OCCURRED for every I_T nexus — the one that asked for the reset included, as
+     * SAM-5 §6.3.3 item d) says and libiscsi's MultipathIO.Reset test checks on every path.
+     */
+    CompletableFuture<Void> reset() {
+        return inFlight.drain().thenRun(() -> {
+            reservationHolder.set(null);
+            for (ScsiTarget target : presenters) {
+                target.establish(this, UnitAttention.RESET_OCCURRED, null);
+            }
+        });
+    }
+}

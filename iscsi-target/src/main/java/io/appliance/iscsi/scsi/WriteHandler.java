@@ -1,0 +1,77 @@
+package io.appliance.iscsi.scsi;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * WRITE(6), WRITE(10), WRITE(12), WRITE(16) — SBC-3 §5.32-5.35. FUA (or WCE 0 in the caching
+ * mode page) makes the write durable before status; DPO is accepted and ignored; WRPROTECT is
+ * refused by the CDB usage check.
+ *
+ * <p>Data-Out shorter than the TRANSFER LENGTH (the initiator's expected data transfer length was
+ * smaller): the whole blocks received are written and the command succeeds; the transport reports
+ * the residual overflow from {@link ScsiResult#transferLength()}. This is what libiscsi's
+ * {@code test_write10_residuals} requires. A partial block cannot be written and ends in ILLEGAL
+ * REQUEST / INVALID FIELD IN COMMAND INFORMATION UNIT (0Eh/03h), which that test also accepts.
+ */
+final class WriteHandler implements CommandHandler {
+
+    private static final int FUA = 0x08;
+
+    private final BlockCdb layout;
+
+    WriteHandler(BlockCdb layout) {
+        this.layout = layout;
+    }
+
+    @Override
+    public CompletableFuture<ScsiResult> execute(CommandContext context) throws SenseException {
+        LogicalUnit unit = context.unit();
+        byte[] cdb = context.cdb();
+        long lba = layout.lba(cdb);
+        long blocks = layout.length(cdb);
+        if (layout == BlockCdb.SIX && blocks == 0) {
+            blocks = 256; // SBC-3 §5.32: 0 means 256 blocks in WRITE(6)
+        }
+        long wanted = blocks * unit.blockSize();
+        context.transferBytes(wanted);
+        if (unit.readOnly()) {
+            throw SenseException.writeProtected();
+        }
+        BlockIo.checkRange(unit, lba, blocks);
+        BlockIo.checkTransferLength(unit, layout, blocks);
+        boolean forceUnitAccess = (layout != BlockCdb.SIX && (cdb[1] & FUA) != 0)
+                || !unit.modeParameters().writeCacheEnabled();
+        return write(context, lba, wanted, forceUnitAccess)
+                .thenApply(done -> ScsiResult.goodWrite(wanted));
+    }
+
+    /**
+     * Writes what Data-Out holds of {@code wanted} bytes at {@code lba}: all of it, or the whole
+     * blocks received when the initiator sent less. Shared with WRITE AND VERIFY.
+     */
+    static CompletableFuture<Integer> write(CommandContext context, long lba, long wanted, boolean forceUnitAccess)
+            throws SenseException {
+        LogicalUnit unit = context.unit();
+        ByteBuf data = context.dataOut();
+        long received = data == null ? 0 : data.readableBytes();
+        long usable = Math.min(received, wanted);
+        if (usable % unit.blockSize() != 0) {
+            throw SenseException.invalidFieldInCommandInformationUnit();
+        }
+        if (usable == 0) {
+            return CompletableFuture.completedFuture(0);
+        }
+        int bytes = (int) usable;
+        ByteBuffer source = data.nioBuffer(data.readerIndex(), bytes);
+        return unit.device().write(lba * unit.blockSize(), source, forceUnitAccess)
+                .handle((done, failure) -> {
+                    if (failure != null) {
+                        throw new CompletionException(BlockIo.writeFailure(lba, failure));
+                    }
+                    return bytes;
+                });
+    }
+}
