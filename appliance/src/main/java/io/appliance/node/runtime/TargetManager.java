@@ -2,6 +2,7 @@ package io.appliance.node.runtime;
 
 import io.appliance.config.ChapSettings;
 import io.appliance.config.IscsiNames;
+import io.appliance.iscsi.block.FileBlockDevice;
 import io.appliance.iscsi.scsi.LogicalUnit;
 import io.appliance.iscsi.scsi.LunIdentity;
 import io.appliance.iscsi.scsi.ScsiTarget;
@@ -202,7 +203,7 @@ public final class TargetManager implements AutoCloseable {
             });
             long sizeBytes = spec.size().toBytes();
             boolean adopted = checkExistingFile(path, sizeBytes);
-            ResizableFileDevice device = openOrCreate(path, sizeBytes, spec.readOnly(), adopted);
+            FileBlockDevice device = openOrCreate(path, sizeBytes, spec.readOnly(), adopted);
             LogicalUnit unit = new LogicalUnit(LunIdentity.derive(uuid), device, spec.readOnly());
             LunRecord record = new LunRecord(targetRecord.name(), lun, uuid, path, device.size(), LunSpec.BLOCK_SIZE,
                     spec.readOnly(), clock.instant());
@@ -377,9 +378,9 @@ public final class TargetManager implements AutoCloseable {
                     where, lun.backingFile());
             return;
         }
-        ResizableFileDevice device;
+        FileBlockDevice device;
         try {
-            device = ResizableFileDevice.open(lun.backingFile(), lun.blockSize(), lun.readOnly(), ioExecutor);
+            device = FileBlockDevice.open(lun.backingFile(), lun.blockSize(), lun.readOnly(), ioExecutor);
         } catch (IOException | RuntimeException e) {
             servedTarget.offline.put(lun.lun(), "cannot open " + lun.backingFile() + ": " + e.getMessage());
             LOG.error("{} is offline: cannot open {}", where, lun.backingFile(), e);
@@ -428,11 +429,21 @@ public final class TargetManager implements AutoCloseable {
         return true;
     }
 
-    private ResizableFileDevice openOrCreate(Path path, long sizeBytes, boolean readOnly, boolean exists) {
+    /** Creates the sparse file, then opens it with the LUN's access mode. */
+    private FileBlockDevice createFile(Path path, long sizeBytes, boolean readOnly) throws IOException {
+        FileBlockDevice created = FileBlockDevice.create(path, sizeBytes, LunSpec.BLOCK_SIZE, ioExecutor);
+        if (!readOnly) {
+            return created;
+        }
+        created.close();
+        return FileBlockDevice.open(path, LunSpec.BLOCK_SIZE, true, ioExecutor);
+    }
+
+    private FileBlockDevice openOrCreate(Path path, long sizeBytes, boolean readOnly, boolean exists) {
         try {
             return exists
-                    ? ResizableFileDevice.open(path, LunSpec.BLOCK_SIZE, readOnly, ioExecutor)
-                    : ResizableFileDevice.create(path, sizeBytes, LunSpec.BLOCK_SIZE, readOnly, ioExecutor);
+                    ? FileBlockDevice.open(path, LunSpec.BLOCK_SIZE, readOnly, ioExecutor)
+                    : createFile(path, sizeBytes, readOnly);
         } catch (IOException | RuntimeException e) {
             if (!exists) {
                 deleteQuietly(path);
@@ -547,6 +558,6 @@ public final class TargetManager implements AutoCloseable {
         }
     }
 
-    private record ServedLun(LogicalUnit unit, ResizableFileDevice device) {
+    private record ServedLun(LogicalUnit unit, FileBlockDevice device) {
     }
 }
