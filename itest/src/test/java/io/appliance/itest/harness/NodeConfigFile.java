@@ -28,7 +28,8 @@ final class NodeConfigFile {
         yaml.append("    - address: \"127.0.0.1\"\n");
         yaml.append("      port: ").append(iscsiPort).append('\n');
         iscsiSettings.forEach((key, value) -> {
-            if (!key.matches("[A-Za-z]+") || !value.matches("[A-Za-z0-9.]+")) {
+            // a scalar, or a YAML flow mapping of scalars such as {user: u, secret: s}
+            if (!key.matches("[A-Za-z]+") || !value.matches("[A-Za-z0-9.]+|\\{[A-Za-z0-9.:, -]+}")) {
                 throw new IllegalArgumentException("unexpected iscsi setting " + key + ": " + value);
             }
             yaml.append("  ").append(key).append(": ").append(value).append('\n');
