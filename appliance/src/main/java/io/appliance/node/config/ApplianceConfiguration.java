@@ -2,6 +2,8 @@ package io.appliance.node.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
+import io.dropwizard.core.server.SimpleServerFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -11,7 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The configuration file of one appliance node (see the README for the full example).
+ * The configuration file of one appliance node (every field is described in docs/operations.md).
  *
  * <ul>
  *   <li>{@code nodeName}: how this node calls itself in status output and logs; default: the host
@@ -47,6 +49,26 @@ public class ApplianceConfiguration extends Configuration {
     @NotNull
     @JsonProperty
     private SeedConfiguration seed = new SeedConfiguration();
+
+    public ApplianceConfiguration() {
+        setServerFactory(loopbackServer());
+    }
+
+    /**
+     * The server used when the file has no {@code server} section: the REST API and the admin pages
+     * on 127.0.0.1:8080 only. Dropwizard's own default would listen on every interface (8080 and an
+     * unauthenticated admin port 8081), which a storage node must not do unless the admin asks.
+     */
+    static SimpleServerFactory loopbackServer() {
+        HttpConnectorFactory connector = new HttpConnectorFactory();
+        connector.setBindHost("127.0.0.1");
+        connector.setPort(8080);
+        SimpleServerFactory server = new SimpleServerFactory();
+        server.setConnector(connector);
+        server.setApplicationContextPath("/");
+        server.setAdminContextPath("/admin");
+        return server;
+    }
 
     public String getNodeName() {
         return nodeName;

@@ -12,6 +12,7 @@ import io.dropwizard.configuration.ConfigurationFactory;
 import io.dropwizard.configuration.DefaultConfigurationFactoryFactory;
 import io.dropwizard.core.server.SimpleServerFactory;
 import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.jersey.validation.Validators;
 import io.dropwizard.util.DataSize;
 import jakarta.validation.Validator;
@@ -91,6 +92,18 @@ class ApplianceConfigurationTest {
         assertThat(config.getIscsi().getDiscoveryChap()).isNull();
         assertThat(config.getSeed().getTargets()).isEmpty();
         assertThat(config.getNodeName()).isNotBlank();
+    }
+
+    @Test
+    void withoutAServerSectionTheRestApiListensOnLoopbackOnly() throws Exception {
+        ApplianceConfiguration config = parse("{}");
+
+        assertThat(config.getServerFactory()).isInstanceOf(SimpleServerFactory.class);
+        SimpleServerFactory server = (SimpleServerFactory) config.getServerFactory();
+        assertThat(server.getConnector()).isInstanceOf(HttpConnectorFactory.class);
+        HttpConnectorFactory connector = (HttpConnectorFactory) server.getConnector();
+        assertThat(connector.getBindHost()).isEqualTo("127.0.0.1");
+        assertThat(connector.getPort()).isEqualTo(8080);
     }
 
     @Test
