@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One logical unit: an SBC-3 direct-access block device backed by a {@link BlockDevice}, with the
  * state SPC-4 keeps per logical unit — its mode parameters, its SPC-2 reservation, the commands in
- * flight (for resets). Thread safe; nothing on the I/O path takes a lock.
+ * flight (for resets), the {@link BlockRangeLock} that keeps read-modify-write commands atomic.
+ * Thread safe; reads take no lock, writes take none while no ORWRITE is present (see
+ * {@link BlockRangeLock}).
  *
  * <p>A unit may be presented by several {@link ScsiTarget}s (one per node or portal group); unit
  * attentions it establishes reach every nexus of each of them.
@@ -31,6 +33,7 @@ public final class LogicalUnit implements AutoCloseable {
     private final ModeParameters modeParameters = new ModeParameters();
     private final AtomicReference<ItNexus> reservationHolder = new AtomicReference<>();
     private final InFlightTracker inFlight = new InFlightTracker();
+    private final BlockRangeLock rangeLock = new BlockRangeLock();
     private final Set<ScsiTarget> presenters = new CopyOnWriteArraySet<>();
 
     /**
@@ -106,6 +109,11 @@ public final class LogicalUnit implements AutoCloseable {
 
     InFlightTracker inFlight() {
         return inFlight;
+    }
+
+    /** Orders writes against read-modify-write commands (ORWRITE) on overlapping blocks. */
+    BlockRangeLock rangeLock() {
+        return rangeLock;
     }
 
     void presentedBy(ScsiTarget target) {

@@ -59,8 +59,10 @@ final class StandardCommands {
         add(commands, 0x2F, "VERIFY(10)", none, new VerifyHandler(BlockCdb.TEN), ten(0x16));
         add(commands, 0x34, "PRE-FETCH(10)", none, new PreFetchHandler(BlockCdb.TEN), ten(0x02));
         add(commands, 0x35, "SYNCHRONIZE CACHE(10)", none, new SynchronizeCacheHandler(BlockCdb.TEN), ten(0x02));
+        add(commands, 0x37, "READ DEFECT DATA(10)", none, new ReadDefectDataHandler(false), 0, 0x1F, 0, 0, 0, 0, 0xFF, 0xFF, C);
         add(commands, 0x88, "READ(16)", none, new ReadHandler(BlockCdb.SIXTEEN), sixteen(0x18));
         add(commands, 0x8A, "WRITE(16)", none, new WriteHandler(BlockCdb.SIXTEEN), sixteen(0x18));
+        add(commands, 0x8B, "ORWRITE(16)", none, new OrWriteHandler(), sixteen(0x18));
         add(commands, 0x8E, "WRITE AND VERIFY(16)", none, new WriteAndVerifyHandler(BlockCdb.SIXTEEN), sixteen(0x12));
         add(commands, 0x8F, "VERIFY(16)", none, new VerifyHandler(BlockCdb.SIXTEEN), sixteen(0x16));
         add(commands, 0x90, "PRE-FETCH(16)", none, new PreFetchHandler(BlockCdb.SIXTEEN), sixteen(0x02));
@@ -71,6 +73,8 @@ final class StandardCommands {
         add(commands, 0xAA, "WRITE(12)", none, new WriteHandler(BlockCdb.TWELVE), twelve(0x18));
         add(commands, 0xAE, "WRITE AND VERIFY(12)", none, new WriteAndVerifyHandler(BlockCdb.TWELVE), twelve(0x12));
         add(commands, 0xAF, "VERIFY(12)", none, new VerifyHandler(BlockCdb.TWELVE), twelve(0x16));
+        add(commands, 0xB7, "READ DEFECT DATA(12)", none, new ReadDefectDataHandler(true),
+                0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, C);
         return new CommandTable(commands);
     }
 

@@ -50,28 +50,42 @@ final class WriteHandler implements CommandHandler {
 
     /**
      * Writes what Data-Out holds of {@code wanted} bytes at {@code lba}: all of it, or the whole
-     * blocks received when the initiator sent less. Shared with WRITE AND VERIFY.
+     * blocks received when the initiator sent less. Shared with WRITE AND VERIFY. The write holds
+     * the unit's {@link BlockRangeLock} in shared mode so that it never lands between the read and
+     * the write of an overlapping ORWRITE.
      */
     static CompletableFuture<Integer> write(CommandContext context, long lba, long wanted, boolean forceUnitAccess)
             throws SenseException {
         LogicalUnit unit = context.unit();
-        ByteBuf data = context.dataOut();
-        long received = data == null ? 0 : data.readableBytes();
-        long usable = Math.min(received, wanted);
-        if (usable % unit.blockSize() != 0) {
-            throw SenseException.invalidFieldInCommandInformationUnit();
-        }
-        if (usable == 0) {
+        int bytes = usableDataOut(context, wanted);
+        if (bytes == 0) {
             return CompletableFuture.completedFuture(0);
         }
-        int bytes = (int) usable;
+        ByteBuf data = context.dataOut();
         ByteBuffer source = data.nioBuffer(data.readerIndex(), bytes);
-        return unit.device().write(lba * unit.blockSize(), source, forceUnitAccess)
+        long blocks = bytes / unit.blockSize();
+        return unit.rangeLock()
+                .shared(lba, blocks, () -> unit.device().write(lba * unit.blockSize(), source, forceUnitAccess))
                 .handle((done, failure) -> {
                     if (failure != null) {
                         throw new CompletionException(BlockIo.writeFailure(lba, failure));
                     }
                     return bytes;
                 });
+    }
+
+    /**
+     * Bytes of Data-Out a write of {@code wanted} bytes uses: all of them, or the whole blocks
+     * received when the initiator sent less (0 when it sent none). A partial block is INVALID
+     * FIELD IN COMMAND INFORMATION UNIT. Shared by every command that writes Data-Out.
+     */
+    static int usableDataOut(CommandContext context, long wanted) throws SenseException {
+        ByteBuf data = context.dataOut();
+        long received = data == null ? 0 : data.readableBytes();
+        long usable = Math.min(received, wanted);
+        if (usable % context.unit().blockSize() != 0) {
+            throw SenseException.invalidFieldInCommandInformationUnit();
+        }
+        return (int) usable;
     }
 }

@@ -36,7 +36,8 @@ class ReportSupportedOperationCodesTest {
         }
         assertThat(reported).containsExactlyElementsOf(table);
         assertThat(reported).contains("28/-/10", "9E/10/16", "A3/c/12", "12/-/6");
-        assertThat(reported).hasSize(35);
+        assertThat(reported).contains("37/-/10", "8B/-/16", "B7/-/12");
+        assertThat(reported).hasSize(38);
     }
 
     @Test
