@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ final class NexusPort implements ScsiNexusPort {
 
     private final ScsiTarget target;
     private final NexusState state;
+    private final AtomicBoolean lost = new AtomicBoolean();
     private final Map<Integer, Integer> lunMapping;
     private final CommandTable commands;
 
@@ -160,12 +162,19 @@ final class NexusPort implements ScsiNexusPort {
         return unit.reset().thenApply(done -> TaskManagementResult.FUNCTION_COMPLETE);
     }
 
-    /** Releases the SPC-2 reservations this nexus holds on the target's units. */
+    /**
+     * Releases the SPC-2 reservations this nexus holds on the target's units and, when this was the
+     * nexus' last port, its per-nexus state. Only the first call has an effect.
+     */
     @Override
     public void nexusLost() {
+        if (!lost.compareAndSet(false, true)) {
+            return;
+        }
         for (LogicalUnit unit : target.luns().values()) {
             unit.release(nexus());
         }
+        target.portClosed(state);
     }
 
     @Override

@@ -14,6 +14,8 @@ final class NexusState {
 
     private final ItNexus nexus;
     private final ConcurrentHashMap<LogicalUnit, AtomicInteger> pending = new ConcurrentHashMap<>();
+    /** Open ports of this nexus; changed only inside the target's map operations for this nexus. */
+    private int openPorts;
 
     NexusState(ItNexus nexus) {
         this.nexus = nexus;
@@ -21,6 +23,16 @@ final class NexusState {
 
     ItNexus nexus() {
         return nexus;
+    }
+
+    void portOpened() {
+        openPorts++;
+    }
+
+    /** @return true when no port of this nexus remains open */
+    boolean portClosed() {
+        openPorts--;
+        return openPorts <= 0;
     }
 
     void establish(LogicalUnit unit, UnitAttention condition) {

@@ -44,8 +44,9 @@ public interface ScsiNexusPort {
      * I_T NEXUS LOSS (SAM-5 §6.3.4): the transport calls this once the nexus's session has ended —
      * after a logout, or after a connection loss that was not followed by reinstatement within
      * DefaultTime2Retain. Releases what the nexus held (its SPC-2 reservations, SPC-2 §5.5.1).
-     * Idempotent; the pending unit attentions of the nexus are kept for its next login. The
-     * default does nothing, for ports that hold nothing.
+     * Idempotent. Per-nexus state (pending unit attentions) is kept while another port of the same
+     * nexus is open (session reinstatement opens the new port first) and dropped with the last
+     * one. The default does nothing, for ports that hold nothing.
      */
     default void nexusLost() {
     }

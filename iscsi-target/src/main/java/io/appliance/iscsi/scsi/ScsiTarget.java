@@ -121,8 +121,28 @@ public final class ScsiTarget implements ScsiTargetDevice {
     public ScsiNexusPort openNexus(ItNexus nexus, Map<Integer, Integer> lunMapping) {
         Objects.requireNonNull(nexus, "nexus");
         Objects.requireNonNull(lunMapping, "lunMapping");
-        NexusState state = nexuses.computeIfAbsent(nexus, NexusState::new);
+        NexusState state = nexuses.compute(nexus, (key, existing) -> {
+            NexusState opened = existing == null ? new NexusState(key) : existing;
+            opened.portOpened();
+            return opened;
+        });
         return new NexusPort(this, state, lunMapping, commands);
+    }
+
+    /**
+     * A port of {@code state}'s nexus is gone (I_T nexus loss, SAM-5 §6.3.4). When it was the last
+     * one, the nexus' state is dropped, so that a node does not keep state for every nexus that
+     * ever logged in; a later login with the same initiator port is a new nexus, which gets no
+     * unit attention (see the class comment). A session reinstatement opens the new port before
+     * the old one is lost, so the state survives it.
+     */
+    void portClosed(NexusState state) {
+        nexuses.computeIfPresent(state.nexus(), (key, current) -> current == state && current.portClosed() ? null : current);
+    }
+
+    /** How many nexuses have state now (for tests and status). */
+    int nexusCount() {
+        return nexuses.size();
     }
 
     LogicalUnit unit(int lun) {

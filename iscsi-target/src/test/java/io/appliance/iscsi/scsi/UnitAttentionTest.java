@@ -108,6 +108,28 @@ class UnitAttentionTest {
     }
 
     @Test
+    void reinstatementOpensTheNewPortBeforeTheOldIsLostAndKeepsThePendingUnitAttention() throws Exception {
+        first.logicalUnitReset(0).get(5, TimeUnit.SECONDS);
+        ScsiNexusPort reinstated = kit.target.openNexus(second.nexus(), Map.of());
+        second.nexusLost();
+
+        run(reinstated, TEST_UNIT_READY).hasSense(0x06, 0x29, 0x00);
+    }
+
+    @Test
+    void theStateOfANexusWhoseLastPortIsLostIsDropped() throws Exception {
+        int before = kit.target.nexusCount();
+        first.logicalUnitReset(0).get(5, TimeUnit.SECONDS);
+        second.nexusLost();
+        second.nexusLost();
+
+        assertThat(kit.target.nexusCount()).isEqualTo(before - 1);
+        ScsiNexusPort relogin = kit.target.openNexus(second.nexus(), Map.of());
+        run(relogin, TEST_UNIT_READY).isGood();
+        assertThat(kit.target.nexusCount()).isEqualTo(before);
+    }
+
+    @Test
     void modeSelectEstablishesModeParametersChangedForTheOthersOnly() {
         byte[] list = {0, 0, 0, 0, 0x08, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         run(first, cdb(0x15, 0x10, 0, 0, list.length, 0), list).isGood();
