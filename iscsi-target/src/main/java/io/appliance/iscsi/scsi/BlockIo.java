@@ -32,6 +32,34 @@ final class BlockIo {
     }
 
     /**
+     * The checks every command that writes the medium makes, in this order: the bytes the CDB asks
+     * for are reported to the transport (it computes the residual from them, RFC 7143 §11.4.5),
+     * then a read-only unit is refused (DATA PROTECT), then the range and the transfer length.
+     *
+     * @return the bytes the CDB asks to write
+     */
+    static long checkWrite(CommandContext context, BlockCdb layout, long lba, long blocks) throws SenseException {
+        LogicalUnit unit = context.unit();
+        long wanted = blocks * unit.blockSize();
+        context.transferBytes(wanted);
+        if (unit.readOnly()) {
+            throw SenseException.writeProtected();
+        }
+        checkRange(unit, lba, blocks);
+        checkTransferLength(unit, layout, blocks);
+        return wanted;
+    }
+
+    /**
+     * SBC-3 §4.15: the write must be durable before status when the CDB's FUA bit is set (byte 1
+     * bit 3; WRITE(6) has none) or when the write cache is off (WCE 0 in the caching mode page).
+     */
+    static boolean forceUnitAccess(LogicalUnit unit, BlockCdb layout, byte[] cdb) {
+        boolean fuaBit = layout != BlockCdb.SIX && (cdb[1] & 0x08) != 0;
+        return fuaBit || !unit.modeParameters().writeCacheEnabled();
+    }
+
+    /**
      * Reads {@code blocks} blocks at {@code lba} into a new pooled direct buffer. The future's
      * buffer belongs to the caller; on failure nothing is left allocated and the future fails with
      * the SenseException SBC-3 asks for.

@@ -21,7 +21,6 @@ import java.util.concurrent.CompletionException;
  */
 final class OrWriteHandler implements CommandHandler {
 
-    private static final int FUA = 0x08;
     private static final BlockCdb LAYOUT = BlockCdb.SIXTEEN;
 
     @Override
@@ -30,18 +29,12 @@ final class OrWriteHandler implements CommandHandler {
         byte[] cdb = context.cdb();
         long lba = LAYOUT.lba(cdb);
         long blocks = LAYOUT.length(cdb);
-        long wanted = blocks * unit.blockSize();
-        context.transferBytes(wanted);
-        if (unit.readOnly()) {
-            throw SenseException.writeProtected();
-        }
-        BlockIo.checkRange(unit, lba, blocks);
-        BlockIo.checkTransferLength(unit, LAYOUT, blocks);
+        long wanted = BlockIo.checkWrite(context, LAYOUT, lba, blocks);
         int bytes = WriteHandler.usableDataOut(context, wanted);
         if (bytes == 0) {
             return CompletableFuture.completedFuture(ScsiResult.goodWrite(wanted));
         }
-        boolean forceUnitAccess = (cdb[1] & FUA) != 0 || !unit.modeParameters().writeCacheEnabled();
+        boolean forceUnitAccess = BlockIo.forceUnitAccess(unit, LAYOUT, cdb);
         ByteBuf mask = context.dataOut();
         long orBlocks = bytes / unit.blockSize();
         return unit.rangeLock()

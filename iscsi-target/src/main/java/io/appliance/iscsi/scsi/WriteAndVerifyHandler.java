@@ -25,13 +25,7 @@ final class WriteAndVerifyHandler implements CommandHandler {
         byte[] cdb = context.cdb();
         long lba = layout.lba(cdb);
         long blocks = layout.length(cdb);
-        long wanted = blocks * unit.blockSize();
-        context.transferBytes(wanted);
-        if (unit.readOnly()) {
-            throw SenseException.writeProtected();
-        }
-        BlockIo.checkRange(unit, lba, blocks);
-        BlockIo.checkTransferLength(unit, layout, blocks);
+        long wanted = BlockIo.checkWrite(context, layout, lba, blocks);
         boolean compare = (cdb[1] & BYTCHK) != 0;
         return WriteHandler.write(context, lba, wanted, true).thenCompose(written -> {
             if (written == 0) {

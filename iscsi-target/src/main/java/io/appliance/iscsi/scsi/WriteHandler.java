@@ -18,8 +18,6 @@ import java.util.concurrent.CompletionException;
  */
 final class WriteHandler implements CommandHandler {
 
-    private static final int FUA = 0x08;
-
     private final BlockCdb layout;
 
     WriteHandler(BlockCdb layout) {
@@ -28,23 +26,14 @@ final class WriteHandler implements CommandHandler {
 
     @Override
     public CompletableFuture<ScsiResult> execute(CommandContext context) throws SenseException {
-        LogicalUnit unit = context.unit();
         byte[] cdb = context.cdb();
         long lba = layout.lba(cdb);
         long blocks = layout.length(cdb);
         if (layout == BlockCdb.SIX && blocks == 0) {
             blocks = 256; // SBC-3 §5.32: 0 means 256 blocks in WRITE(6)
         }
-        long wanted = blocks * unit.blockSize();
-        context.transferBytes(wanted);
-        if (unit.readOnly()) {
-            throw SenseException.writeProtected();
-        }
-        BlockIo.checkRange(unit, lba, blocks);
-        BlockIo.checkTransferLength(unit, layout, blocks);
-        boolean forceUnitAccess = (layout != BlockCdb.SIX && (cdb[1] & FUA) != 0)
-                || !unit.modeParameters().writeCacheEnabled();
-        return write(context, lba, wanted, forceUnitAccess)
+        long wanted = BlockIo.checkWrite(context, layout, lba, blocks);
+        return write(context, lba, wanted, BlockIo.forceUnitAccess(context.unit(), layout, cdb))
                 .thenApply(done -> ScsiResult.goodWrite(wanted));
     }
 
