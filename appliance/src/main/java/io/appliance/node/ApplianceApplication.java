@@ -4,6 +4,7 @@ import io.appliance.node.api.AclsResource;
 import io.appliance.node.api.ApiAuthentication;
 import io.appliance.node.api.LunsResource;
 import io.appliance.node.api.NodeExceptionMapper;
+import io.appliance.node.api.PoolsResource;
 import io.appliance.node.api.RequestReader;
 import io.appliance.node.api.StatusResource;
 import io.appliance.node.api.TargetsResource;
@@ -71,6 +72,7 @@ public final class ApplianceApplication extends Application<ApplianceConfigurati
         environment.jersey().register(new TargetsResource(applianceNode::targets, requests));
         environment.jersey().register(new LunsResource(applianceNode::targets, requests));
         environment.jersey().register(new AclsResource(applianceNode::targets, requests));
+        environment.jersey().register(new PoolsResource(applianceNode::targets, requests));
         environment.jersey().register(new NodeExceptionMapper());
         ApiAuthentication.providers(token.token()).forEach(environment.jersey()::register);
 

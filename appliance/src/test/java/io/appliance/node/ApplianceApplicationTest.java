@@ -157,7 +157,7 @@ class ApplianceApplicationTest {
         String invalid = cli("lun", "create", TARGET, "--lun", "99999", "--size", "1MiB");
         assertThat(invalid).isEqualTo("1\n\nerror: field 'lun': must be 0..16383\n");
         String usage = cli("lun", "create", TARGET);
-        assertThat(usage).startsWith("1\n\nerror: Missing required options").doesNotContain("\n\n\n");
+        assertThat(usage).startsWith("1\n\nerror: Missing required option: '--lun=N'").doesNotContain("\n\n\n");
         String noToken = cliWith(Map.of(), "--url", "http://127.0.0.1:" + APP.getLocalPort(), "--state-dir", "/nonexistent", "status");
         assertThat(noToken).startsWith("1\n\nerror: no API token");
         String wrongToken = cliWith(Map.of("APPLIANCE_TOKEN", "nope"), "--url", "http://127.0.0.1:" + APP.getLocalPort(), "status");

@@ -2,6 +2,7 @@ package io.appliance.node;
 
 import io.appliance.iscsi.target.Portal;
 import io.appliance.iscsi.target.TargetRegistry;
+import io.appliance.node.runtime.FakeVolumeManager;
 import io.appliance.node.runtime.NodeLayout;
 import io.appliance.node.runtime.PortalGroup;
 import io.appliance.node.runtime.TargetManager;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A node's state without the network: a state database in a temporary directory, a registry, LUN
- * I/O threads and a started {@link TargetManager}. {@link #restart()} simulates a node restart on
+ * I/O threads, an in-memory LVM ({@link FakeVolumeManager}) and a started {@link TargetManager}. {@link #restart()} simulates a node restart on
  * the same state directory.
  */
 public final class NodeFixture implements AutoCloseable {
@@ -29,19 +30,21 @@ public final class NodeFixture implements AutoCloseable {
 
     private final NodeLayout layout;
     private final ExecutorService ioExecutor = Executors.newFixedThreadPool(2);
+    private final FakeVolumeManager volumes;
     private StateDatabase database;
     private TargetRegistry registry;
     private TargetManager manager;
 
     public NodeFixture(Path stateDirectory) throws IOException {
         this.layout = new NodeLayout(stateDirectory);
+        this.volumes = new FakeVolumeManager(stateDirectory.resolve("fake-lvm"), ioExecutor);
         open();
     }
 
     private void open() throws IOException {
         database = StateDatabase.open(layout.databaseFile(), CLOCK);
         registry = new TargetRegistry();
-        manager = new TargetManager(new NodeStore(database.jdbi(), CLOCK), registry, layout, ioExecutor, CLOCK,
+        manager = new TargetManager(new NodeStore(database.jdbi(), CLOCK), registry, layout, ioExecutor, volumes, CLOCK,
                 new PortalGroup() {
                     @Override
                     public int tag() {
@@ -65,6 +68,11 @@ public final class NodeFixture implements AutoCloseable {
 
     public TargetManager manager() {
         return manager;
+    }
+
+    /** The in-memory pools and volumes the manager uses; they survive {@link #restart()}. */
+    public FakeVolumeManager volumes() {
+        return volumes;
     }
 
     public TargetRegistry registry() {

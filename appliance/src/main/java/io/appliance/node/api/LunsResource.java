@@ -7,6 +7,7 @@ import io.appliance.node.model.LunSpec;
 import io.appliance.node.model.NodeException;
 import io.appliance.node.runtime.LunState;
 import io.appliance.node.runtime.TargetManager;
+import io.appliance.node.store.LunBacking;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -47,7 +48,9 @@ public final class LunsResource {
 
     /**
      * Body: {@code {"lun":1,"size":"512MiB","backingFile":"luns/x.img","readOnly":false,"uuid":".."}};
-     * size as text or bytes; backingFile and uuid optional. The LUN is presented at once.
+     * size as text or bytes; backingFile and uuid optional. On a volume: {@code {"lun":1,"volume":"vg0/lun0"}}
+     * (an existing volume) or {@code {"lun":1,"pool":"vg0","size":"100MiB","volumeName":"x"}} (carves a
+     * new one; volumeName optional). The LUN is presented at once.
      */
     @POST
     public Response create(@PathParam("target") String target, JsonNode body) {
@@ -63,7 +66,7 @@ public final class LunsResource {
         return LunView.of(targets.get().lun(target, lun));
     }
 
-    /** A merge patch; only {@code size} may change, and only upwards. */
+    /** A merge patch; only {@code size} may change, and only upwards (a volume is extended). */
     @PATCH
     @Path("{lun}")
     public LunView change(@PathParam("target") String target, @PathParam("lun") int lun, JsonNode patch) {
@@ -73,23 +76,49 @@ public final class LunsResource {
         ObjectNode currentJson = JsonNodeFactory.instance.objectNode()
                 .put("lun", record.lun())
                 .put("size", record.sizeBytes())
-                .put("backingFile", record.backingFile().toString())
                 .put("readOnly", record.readOnly())
                 .put("uuid", record.uuid().toString());
+        java.nio.file.Path currentFile = null;
+        String currentVolume = null;
+        if (record.backing() instanceof LunBacking.File file) {
+            currentFile = file.path();
+            currentJson.put("backingFile", currentFile.toString());
+        } else if (record.backing() instanceof LunBacking.Volume volume) {
+            currentVolume = volume.fullName();
+            currentJson.put("volume", currentVolume);
+        }
         LunSpec changed = requests.merge(currentJson, patch, LunSpec.class);
         refuseChange("lun", changed.lun(), record.lun());
-        refuseChange("backingFile", manager.resolveBackingFile(changed.backingFile()), record.backingFile());
+        refuseChange("backingFile", manager.resolveBackingFile(changed.backingFile()), currentFile);
+        refuseChange("volume", changed.volume(), currentVolume);
+        refuseChange("pool", changed.pool(), null);
+        refuseChange("volumeName", changed.volumeName(), null);
+        if (changed.size() == null) {
+            throw new NodeException.InvalidFields("size", "cannot be removed");
+        }
         refuseChange("readOnly", changed.readOnly(), record.readOnly());
         refuseChange("uuid", changed.uuid(), record.uuid());
         return LunView.of(manager.growLun(target, lun, changed.size().toBytes()));
     }
 
-    /** Withdraws the LUN; {@code ?deleteFile=true} also deletes its file. 409 while an ACL maps to it. */
+    /**
+     * Withdraws the LUN; {@code ?deleteFile=true} also deletes its file, {@code ?deleteVolume=true}
+     * also removes its volume (each only for its kind of LUN). 409 while an ACL maps to it.
+     */
     @DELETE
     @Path("{lun}")
     public Response delete(@PathParam("target") String target, @PathParam("lun") int lun,
-            @QueryParam("deleteFile") @DefaultValue("false") boolean deleteFile) {
-        targets.get().deleteLun(target, lun, deleteFile);
+            @QueryParam("deleteFile") @DefaultValue("false") boolean deleteFile,
+            @QueryParam("deleteVolume") @DefaultValue("false") boolean deleteVolume) {
+        TargetManager manager = targets.get();
+        LunBacking backing = manager.lun(target, lun).record().backing();
+        if (deleteFile && !(backing instanceof LunBacking.File)) {
+            throw new NodeException.InvalidFields("deleteFile", "LUN " + lun + " is on a volume; use deleteVolume");
+        }
+        if (deleteVolume && !(backing instanceof LunBacking.Volume)) {
+            throw new NodeException.InvalidFields("deleteVolume", "LUN " + lun + " is backed by a file; use deleteFile");
+        }
+        manager.deleteLun(target, lun, deleteFile || deleteVolume);
         return Response.noContent().build();
     }
 

@@ -18,7 +18,7 @@ public final class NodeExceptionMapper implements ExceptionMapper<NodeException>
     @Override
     public Response toResponse(NodeException exception) {
         int status = status(exception);
-        if (exception instanceof NodeException.StorageFailure) {
+        if (exception instanceof NodeException.StorageFailure || exception instanceof NodeException.ToolFailure) {
             LOG.warn("Storage failure: {}", exception.getMessage(), exception.getCause());
         }
         return Response.status(status)
@@ -31,7 +31,9 @@ public final class NodeExceptionMapper implements ExceptionMapper<NodeException>
         if (exception instanceof NodeException.Unknown) {
             return Response.Status.NOT_FOUND.getStatusCode();
         }
-        if (exception instanceof NodeException.Conflict) {
+        // not enough free space in a pool: the request conflicts with the pool's current state
+        // (RFC 9110 §15.5.10); the client can fix it by extending the pool or asking for less
+        if (exception instanceof NodeException.Conflict || exception instanceof NodeException.InsufficientSpace) {
             return Response.Status.CONFLICT.getStatusCode();
         }
         if (exception instanceof NodeException.InvalidFields || exception instanceof NodeException.StorageFailure) {
@@ -40,7 +42,10 @@ public final class NodeExceptionMapper implements ExceptionMapper<NodeException>
         if (exception instanceof NodeException.Malformed) {
             return Response.Status.BAD_REQUEST.getStatusCode();
         }
-        if (exception instanceof NodeException.NotRunning) {
+        if (exception instanceof NodeException.ToolFailure) {
+            return Response.Status.BAD_GATEWAY.getStatusCode();
+        }
+        if (exception instanceof NodeException.NotRunning || exception instanceof NodeException.ToolMissing) {
             return Response.Status.SERVICE_UNAVAILABLE.getStatusCode();
         }
         throw new IllegalStateException("unmapped " + exception.getClass().getName());

@@ -46,6 +46,12 @@ final class ApiClient {
                 .orElseThrow(() -> new CliException("the appliance sent an empty answer to POST " + path));
     }
 
+    JsonNode patch(String path, JsonNode body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)))
+                .orElseThrow(() -> new CliException("the appliance sent an empty answer to PATCH " + path));
+    }
+
     void delete(String path) {
         send(request(path).DELETE());
     }

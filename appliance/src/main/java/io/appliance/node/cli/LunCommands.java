@@ -10,8 +10,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code appliance lun list|create|delete}. */
-@Command(name = "lun", description = "List, create and delete the LUNs of a target.")
+/** {@code appliance lun list|create|resize|delete}. */
+@Command(name = "lun", description = "List, create, grow and delete the LUNs of a target.")
 final class LunCommands implements Callable<Integer> {
 
     @ParentCommand
@@ -36,17 +36,25 @@ final class LunCommands implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "create", description = "Create a LUN backed by a sparse file and present it at once.")
+    @Command(name = "create", description = {"Create a LUN and present it at once: on a sparse file (default),",
+            "on an existing volume (--volume POOL/NAME), or on a new volume carved from a pool (--pool POOL --size S)."})
     int create(@Parameters(paramLabel = "TARGET") String target,
             @Option(names = "--lun", required = true, paramLabel = "N", description = "LUN number, 0..16383") int lun,
-            @Option(names = "--size", required = true, paramLabel = "SIZE", description = "e.g. 1GiB, 512MiB, or bytes") String size,
+            @Option(names = "--size", paramLabel = "SIZE",
+                    description = "e.g. 1GiB, 512MiB, or bytes; required unless --volume") String size,
             @Option(names = "--file", paramLabel = "PATH",
                     description = "backing file; relative to the state directory (default: luns/<target>-lun<N>.img)") String file,
+            @Option(names = "--volume", paramLabel = "POOL/NAME", description = "an existing volume to serve") String volume,
+            @Option(names = "--pool", paramLabel = "POOL", description = "carve a new volume of --size from this pool") String pool,
+            @Option(names = "--volume-name", paramLabel = "NAME",
+                    description = "name of the carved volume (default: <target alias>-lun<N>)") String volumeName,
             @Option(names = "--read-only", description = "refuse writes") boolean readOnly) {
-        ObjectNode body = root.mapper().createObjectNode().put("lun", lun).put("size", size).put("readOnly", readOnly);
-        if (file != null) {
-            body.put("backingFile", file);
-        }
+        ObjectNode body = root.mapper().createObjectNode().put("lun", lun).put("readOnly", readOnly);
+        putIfPresent(body, "size", size);
+        putIfPresent(body, "backingFile", file);
+        putIfPresent(body, "volume", volume);
+        putIfPresent(body, "pool", pool);
+        putIfPresent(body, "volumeName", volumeName);
         JsonNode created = root.client().post(path(target), body);
         if (root.jsonOutput()) {
             root.printJson(created);
@@ -56,12 +64,33 @@ final class LunCommands implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "delete", description = "Withdraw and delete a LUN; its file stays unless --delete-file.")
+    @Command(name = "resize", description = "Grow a LUN (its file, or its volume with lvextend); initiators see the new capacity.")
+    int resize(@Parameters(paramLabel = "TARGET") String target, @Parameters(paramLabel = "N") int lun,
+            @Option(names = "--size", required = true, paramLabel = "SIZE", description = "the new, larger size") String size) {
+        JsonNode changed = root.client().patch(path(target) + "/" + lun, root.mapper().createObjectNode().put("size", size));
+        if (root.jsonOutput()) {
+            root.printJson(changed);
+        } else {
+            Render.lun(changed, root.out());
+        }
+        return 0;
+    }
+
+    static void putIfPresent(ObjectNode body, String field, String value) {
+        if (value != null) {
+            body.put(field, value);
+        }
+    }
+
+    @Command(name = "delete", description = "Withdraw and delete a LUN; its file or volume stays unless --delete-file or --delete-volume.")
     int delete(@Parameters(paramLabel = "TARGET") String target, @Parameters(paramLabel = "N") int lun,
-            @Option(names = "--delete-file", description = "also delete the backing file") boolean deleteFile) {
-        root.client().delete(path(target) + "/" + lun + (deleteFile ? "?deleteFile=true" : ""));
+            @Option(names = "--delete-file", description = "also delete the backing file") boolean deleteFile,
+            @Option(names = "--delete-volume", description = "also remove the backing volume") boolean deleteVolume) {
+        String query = deleteFile ? "?deleteFile=true" : deleteVolume ? "?deleteVolume=true" : "";
+        root.client().delete(path(target) + "/" + lun + query);
         if (!root.jsonOutput()) {
-            root.out().println("deleted LUN " + lun + " of " + target + (deleteFile ? " and its file" : ""));
+            root.out().println("deleted LUN " + lun + " of " + target + (deleteFile ? " and its file" : "")
+                    + (deleteVolume ? " and its volume" : ""));
         }
         return 0;
     }

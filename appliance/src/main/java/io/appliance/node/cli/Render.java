@@ -38,10 +38,10 @@ final class Render {
     }
 
     static Table luns(JsonNode luns) {
-        Table table = new Table("LUN", "SIZE", "READ-ONLY", "ONLINE", "SERIAL", "PATH");
+        Table table = new Table("LUN", "SIZE", "READ-ONLY", "ONLINE", "SERIAL", "BACKING");
         luns.forEach(l -> table.row(l.path("lun").asInt(), Sizes.format(l.path("size").asLong()), yesNo(l.path("readOnly")),
                 l.path("online").asBoolean() ? "yes" : "no: " + l.path("problem").asText(), l.path("serial").asText(),
-                l.path("path").asText()));
+                backing(l)));
         return table;
     }
 
@@ -53,7 +53,60 @@ final class Render {
         out.println("uuid:       " + l.path("uuid").asText());
         out.println("serial:     " + l.path("serial").asText());
         out.println("naa:        " + l.path("naa").asText());
-        out.println("path:       " + l.path("path").asText());
+        out.println("backing:    " + backing(l));
+    }
+
+    /** {@code /path/file.img} or {@code volume vg0/lun0 (extent-map)}. */
+    static String backing(JsonNode lun) {
+        JsonNode backing = lun.path("backing");
+        if (!"volume".equals(backing.path("type").asText())) {
+            return lun.path("path").asText();
+        }
+        String access = backing.path("access").asText("");
+        return "volume " + backing.path("pool").asText() + "/" + backing.path("volume").asText()
+                + (access.isEmpty() ? "" : " (" + access + ")");
+    }
+
+    static Table pools(JsonNode pools) {
+        Table table = new Table("NAME", "SIZE", "FREE", "EXTENT", "VOLUMES", "DEVICES");
+        pools.forEach(p -> table.row(p.path("name").asText(), Sizes.format(p.path("size").asLong()),
+                Sizes.format(p.path("free").asLong()), Sizes.format(p.path("extentSize").asLong()),
+                p.path("volumes").asInt(), join(p.path("devices"))));
+        return table;
+    }
+
+    static void pool(JsonNode p, PrintWriter out) {
+        out.println("name:     " + p.path("name").asText());
+        out.println("size:     " + Sizes.format(p.path("size").asLong()) + " (" + p.path("size").asLong() + " bytes)");
+        out.println("free:     " + Sizes.format(p.path("free").asLong()) + " (" + p.path("free").asLong() + " bytes)");
+        out.println("extent:   " + Sizes.format(p.path("extentSize").asLong()));
+        out.println("volumes:  " + p.path("volumes").asInt());
+        out.println("devices:  " + join(p.path("devices")));
+    }
+
+    static Table volumes(JsonNode volumes) {
+        Table table = new Table("POOL", "NAME", "SIZE", "USED-BY", "SEGMENTS");
+        volumes.forEach(v -> table.row(v.path("pool").asText(), v.path("name").asText(), Sizes.format(v.path("size").asLong()),
+                v.path("usedBy").isNull() || v.path("usedBy").isMissingNode() ? "-" : v.path("usedBy").asText(),
+                segments(v.path("segments"))));
+        return table;
+    }
+
+    static void volume(JsonNode v, PrintWriter out) {
+        out.println("volume:   " + v.path("pool").asText() + "/" + v.path("name").asText());
+        out.println("size:     " + Sizes.format(v.path("size").asLong()) + " (" + v.path("size").asLong() + " bytes)");
+        out.println("used by:  " + (v.path("usedBy").isNull() || v.path("usedBy").isMissingNode() ? "-" : v.path("usedBy").asText()));
+        out.println("segments: " + segments(v.path("segments")));
+    }
+
+    /** As {@code lvs -o seg_pe_ranges} writes them: {@code /dev/loop3:0-24 /dev/loop4:0-9}. */
+    static String segments(JsonNode segments) {
+        List<String> ranges = new ArrayList<>();
+        segments.forEach(s -> {
+            long first = s.path("pvStartExtent").asLong();
+            ranges.add(s.path("device").asText() + ":" + first + "-" + (first + s.path("extentCount").asLong() - 1));
+        });
+        return ranges.isEmpty() ? "-" : String.join(" ", ranges);
     }
 
     static Table acls(JsonNode acls) {

@@ -22,6 +22,7 @@ import java.util.Map;
  *       default, LUN files; default: {@code $APPLIANCE_HOME} if set, else {@code ./var}.
  *   <li>{@code iscsi}: the iSCSI service, see {@link IscsiConfiguration}.
  *   <li>{@code seed}: targets created when the state database has none, see {@link SeedConfiguration}.
+ *   <li>{@code lvm}: pools and volumes, see {@link LvmConfiguration}.
  * </ul>
  */
 public class ApplianceConfiguration extends Configuration {
@@ -49,6 +50,11 @@ public class ApplianceConfiguration extends Configuration {
     @NotNull
     @JsonProperty
     private SeedConfiguration seed = new SeedConfiguration();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private LvmConfiguration lvm = new LvmConfiguration();
 
     public ApplianceConfiguration() {
         setServerFactory(loopbackServer());
@@ -84,6 +90,10 @@ public class ApplianceConfiguration extends Configuration {
 
     public SeedConfiguration getSeed() {
         return seed;
+    }
+
+    public LvmConfiguration getLvm() {
+        return lvm;
     }
 
     /** {@code $APPLIANCE_HOME} when set and not blank, else {@code ./var}. */

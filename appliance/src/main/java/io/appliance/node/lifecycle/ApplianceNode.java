@@ -7,14 +7,19 @@ import io.appliance.iscsi.server.SessionInfo;
 import io.appliance.iscsi.target.ChapCredentials;
 import io.appliance.iscsi.target.Portal;
 import io.appliance.iscsi.target.TargetRegistry;
+import io.appliance.lvm.Lvm;
+import io.appliance.lvm.ProcessCommandRunner;
+import io.appliance.lvm.device.VolumeAccess;
 import io.appliance.node.ApplianceVersion;
 import io.appliance.node.api.NodeStatus;
 import io.appliance.node.api.SessionView;
 import io.appliance.node.config.ApplianceConfiguration;
 import io.appliance.node.config.ChapPairConfiguration;
 import io.appliance.node.config.IscsiConfiguration;
+import io.appliance.node.config.LvmConfiguration;
 import io.appliance.node.config.PortalConfiguration;
 import io.appliance.node.model.NodeException;
+import io.appliance.node.runtime.LvmVolumeManager;
 import io.appliance.node.runtime.NodeLayout;
 import io.appliance.node.runtime.PortalGroup;
 import io.appliance.node.runtime.TargetManager;
@@ -41,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * One appliance node's iSCSI service and state, as a Dropwizard {@link Managed} object.
  *
  * <p>Start: opens (and migrates) the state database, seeds it from the configuration when it has
- * never been seeded and holds no targets, opens every LUN's file, publishes the targets in the
+ * never been seeded and holds no targets, opens every LUN's file or volume (through lvm2), publishes the targets in the
  * {@link TargetRegistry}, starts the {@link IscsiServer} on the configured portals and publishes
  * the targets again with the bound portals (a configured port 0 is a free port, for tests). A
  * failure undoes what was started and fails the start.
@@ -89,7 +94,12 @@ public final class ApplianceNode implements Managed, NodeStatus {
         NodeStore store = new NodeStore(database.jdbi(), clock);
         ioExecutor = Executors.newFixedThreadPool(iscsi.getIoThreads(), namedThreads("lun-io-"));
         registry.setDiscoveryAuth(discoveryChap(iscsi.getDiscoveryChap()), Optional.empty());
-        TargetManager targets = new TargetManager(store, registry, layout, ioExecutor, clock, portalGroup(iscsi.getPortalGroupTag()));
+        LvmConfiguration lvmConfiguration = configuration.getLvm();
+        Lvm lvm = new Lvm(new ProcessCommandRunner(), lvmConfiguration.getCommandTimeout().toJavaDuration());
+        VolumeAccess access = VolumeAccess.valueOf(lvmConfiguration.getAccess().name());
+        LvmVolumeManager volumes = new LvmVolumeManager(lvm, access, ioExecutor);
+        TargetManager targets = new TargetManager(store, registry, layout, ioExecutor, volumes, clock,
+                portalGroup(iscsi.getPortalGroupTag()));
         manager = targets;
         targets.start();
         if (targets.needsSeed()) {

@@ -12,15 +12,22 @@ import jakarta.validation.constraints.NotNull;
 import java.util.UUID;
 
 /**
- * A logical unit as the operator asks for it ({@code POST .../luns} and the seed).
+ * A logical unit as the operator asks for it ({@code POST .../luns} and the seed). Three kinds of
+ * backing: a file ({@code backingFile}, or the default file), an existing logical volume
+ * ({@code volume}), or a new logical volume carved from a pool ({@code pool}, {@code size},
+ * optional {@code volumeName}).
  *
  * @param lun         the LUN number, 0..16383 (SAM-5 flat space addressing)
  * @param size        capacity: bytes, or text such as {@code 1GiB}; a multiple of
- *                    {@value #BLOCK_SIZE} bytes
+ *                    {@value #BLOCK_SIZE} bytes. Required for files and new volumes; with
+ *                    {@code volume} it may be left out (the volume's size is served)
  * @param backingFile the file that holds the data; relative paths are under the state directory;
- *                    absent: {@code luns/<target>-lun<N>.img}
+ *                    absent (and no volume): {@code luns/<target>-lun<N>.img}
  * @param readOnly    writes fail with DATA PROTECT / WRITE PROTECTED
  * @param uuid        fixes the unit serial number and NAA identifier; generated when absent
+ * @param volume      an existing logical volume as {@code pool/name}
+ * @param pool        carve a new logical volume of {@code size} from this pool
+ * @param volumeName  the new volume's name; default {@code <target alias>-lun<N>}
  */
 @SelfValidating
 public record LunSpec(
@@ -28,19 +35,50 @@ public record LunSpec(
         @Min(value = LogicalUnitNumbers.MIN, message = LUN_RANGE)
         @Max(value = LogicalUnitNumbers.MAX, message = LUN_RANGE)
         Integer lun,
-        @NotNull @JsonDeserialize(using = DataSizeOrBytesDeserializer.class) DataSize size,
+        @JsonDeserialize(using = DataSizeOrBytesDeserializer.class) DataSize size,
         String backingFile,
         boolean readOnly,
-        UUID uuid) {
+        UUID uuid,
+        String volume,
+        String pool,
+        String volumeName) {
 
     static final String LUN_RANGE = "must be " + LogicalUnitNumbers.MIN + ".." + LogicalUnitNumbers.MAX;
 
     /** Logical block size of every LUN this node creates (SBC-3 §4.4). */
     public static final int BLOCK_SIZE = 512;
 
+    /** A file-backed LUN. */
+    public LunSpec(Integer lun, DataSize size, String backingFile, boolean readOnly, UUID uuid) {
+        this(lun, size, backingFile, readOnly, uuid, null, null, null);
+    }
+
+    /** The kind of backing this spec asks for. */
+    public enum Backing { FILE, EXISTING_VOLUME, NEW_VOLUME }
+
+    public Backing backing() {
+        if (volume != null) {
+            return Backing.EXISTING_VOLUME;
+        }
+        return pool != null ? Backing.NEW_VOLUME : Backing.FILE;
+    }
+
+    /** The pool part of {@code volume} ({@code pool/name}). */
+    public String volumePool() {
+        return volume.substring(0, volume.indexOf('/'));
+    }
+
+    /** The name part of {@code volume} ({@code pool/name}). */
+    public String volumeNameInPool() {
+        return volume.substring(volume.indexOf('/') + 1);
+    }
+
     @SelfValidation
     public void checkSize(ViolationCollector violations) {
         if (size == null) {
+            if (volume == null) {
+                violations.addViolation("size", "must not be null");
+            }
             return;
         }
         long bytes = size.toBytes();
@@ -55,6 +93,35 @@ public record LunSpec(
     public void checkBackingFile(ViolationCollector violations) {
         if (backingFile != null && (backingFile.isBlank() || backingFile.indexOf('\0') >= 0)) {
             violations.addViolation("backingFile", "must be a file path");
+        }
+    }
+
+    @SelfValidation
+    public void checkVolume(ViolationCollector violations) {
+        if (volume != null) {
+            int slash = volume.indexOf('/');
+            if (slash < 0 || !LvmNames.valid(volume.substring(0, slash)) || !LvmNames.valid(volume.substring(slash + 1))) {
+                violations.addViolation("volume", "must be POOL/NAME, each " + LvmNames.RULE);
+            }
+            if (backingFile != null || pool != null || volumeName != null) {
+                violations.addViolation("volume", "names an existing volume; leave out backingFile, pool and volumeName");
+            }
+        }
+        if (pool != null) {
+            if (!LvmNames.valid(pool)) {
+                violations.addViolation("pool", LvmNames.RULE);
+            }
+            if (backingFile != null) {
+                violations.addViolation("pool", "carves a volume; leave out backingFile");
+            }
+        }
+        if (volumeName != null) {
+            if (pool == null && volume == null) {
+                violations.addViolation("volumeName", "needs pool (the pool to carve the volume from)");
+            }
+            if (!LvmNames.valid(volumeName)) {
+                violations.addViolation("volumeName", LvmNames.RULE);
+            }
         }
     }
 }

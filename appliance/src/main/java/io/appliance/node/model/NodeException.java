@@ -68,6 +68,27 @@ public abstract sealed class NodeException extends RuntimeException {
         }
     }
 
+    /** A pool has not enough free extents for the volume asked for. */
+    public static final class InsufficientSpace extends NodeException {
+        public InsufficientSpace(String message) {
+            super(message);
+        }
+    }
+
+    /** A tool the request needs (lvm2) is not installed on the node. */
+    public static final class ToolMissing extends NodeException {
+        public ToolMissing(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A tool the request needs (lvm2) failed or did not finish in time; the message has its error. */
+    public static final class ToolFailure extends NodeException {
+        public ToolFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The node is starting or stopping and cannot serve the request now. */
     public static final class NotRunning extends NodeException {
         public NotRunning(String message) {

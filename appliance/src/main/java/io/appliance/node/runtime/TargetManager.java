@@ -2,6 +2,7 @@ package io.appliance.node.runtime;
 
 import io.appliance.config.ChapSettings;
 import io.appliance.config.IscsiNames;
+import io.appliance.iscsi.block.BlockDevice;
 import io.appliance.iscsi.block.FileBlockDevice;
 import io.appliance.iscsi.scsi.LogicalUnit;
 import io.appliance.iscsi.scsi.LunIdentity;
@@ -10,11 +11,15 @@ import io.appliance.iscsi.target.AccessControlEntry;
 import io.appliance.iscsi.target.ChapCredentials;
 import io.appliance.iscsi.target.IscsiTarget;
 import io.appliance.iscsi.target.TargetRegistry;
+import io.appliance.lvm.LogicalVolume;
+import io.appliance.lvm.VolumeGroup;
 import io.appliance.node.model.AclSpec;
 import io.appliance.node.model.LunSpec;
+import io.appliance.node.model.LvmNames;
 import io.appliance.node.model.NodeException;
 import io.appliance.node.model.TargetSpec;
 import io.appliance.node.store.AclRecord;
+import io.appliance.node.store.LunBacking;
 import io.appliance.node.store.LunRecord;
 import io.appliance.node.store.NodeStore;
 import io.appliance.node.store.TargetRecord;
@@ -36,7 +41,11 @@ import org.slf4j.LoggerFactory;
  * The node's targets, LUNs and ACLs, kept identical in three places: the state database, the
  * running SCSI devices, and the {@link TargetRegistry} the iSCSI server logs initiators in with.
  * Every change is all-or-nothing: it either happens in all three or leaves all three as they were
- * (a LUN whose file cannot be created leaves no row; a row that cannot be written leaves no device).
+ * (a LUN whose file cannot be created leaves no row; a row that cannot be written leaves no device;
+ * a volume carved for a LUN that then cannot be created is removed again).
+ *
+ * <p>It also owns the node's pools and volumes ({@link VolumeManager}): a volume that backs a LUN
+ * cannot be renamed or removed, and extending it grows the LUN online.
  *
  * <p>Live effect: a new LUN is presented at once (initiators get REPORTED LUNS DATA HAS CHANGED); a
  * deleted target is removed from the registry first, so no new login or discovery sees it; an ACL
@@ -56,6 +65,7 @@ public final class TargetManager implements AutoCloseable {
     private final TargetRegistry registry;
     private final NodeLayout layout;
     private final Executor ioExecutor;
+    private final VolumeManager volumes;
     private final Clock clock;
     private final PortalGroup portalGroup;
     private final Object changeLock = new Object();
@@ -64,21 +74,23 @@ public final class TargetManager implements AutoCloseable {
 
     /**
      * @param ioExecutor  runs the LUN files' I/O
+     * @param volumes     the node's pools and volumes, for LUNs backed by logical volumes
      * @param portalGroup the portals every target is reachable on
      */
-    public TargetManager(NodeStore store, TargetRegistry registry, NodeLayout layout, Executor ioExecutor, Clock clock,
-            PortalGroup portalGroup) {
+    public TargetManager(NodeStore store, TargetRegistry registry, NodeLayout layout, Executor ioExecutor,
+            VolumeManager volumes, Clock clock, PortalGroup portalGroup) {
         this.store = store;
         this.registry = registry;
         this.layout = layout;
         this.ioExecutor = ioExecutor;
+        this.volumes = volumes;
         this.clock = clock;
         this.portalGroup = portalGroup;
     }
 
     /**
-     * Serves every stored target: opens each LUN's file and publishes the targets in the registry.
-     * A LUN whose file is missing or unreadable is left offline (reported by {@link #luns} and the
+     * Serves every stored target: opens each LUN's file or volume and publishes the targets in the
+     * registry. A LUN whose file or volume is missing or unreadable is left offline (reported by {@link #luns} and the
      * health check) rather than stopping the node, so that the operator can fix or delete it.
      */
     public void start() {
@@ -182,8 +194,10 @@ public final class TargetManager implements AutoCloseable {
     }
 
     /**
-     * Creates the LUN's file (sparse) or adopts an existing file of exactly the requested size,
-     * stores the LUN and presents it.
+     * Creates the LUN's backing, stores the LUN and presents it. The backing is a file (created
+     * sparse, or an existing file of exactly the requested size), an existing logical volume, or a
+     * new logical volume carved from a pool; a carved volume is removed again when the LUN cannot be
+     * created.
      */
     public LunState createLun(String target, LunSpec spec) {
         synchronized (changeLock) {
@@ -196,39 +210,125 @@ public final class TargetManager implements AutoCloseable {
             store.lunByUuid(uuid).ifPresent(other -> {
                 throw new NodeException.Conflict("uuid " + uuid + " is used by LUN " + other.lun() + " of " + other.targetName());
             });
-            String backingFile = spec.backingFile() != null ? spec.backingFile() : layout.defaultBackingFile(targetRecord.name(), lun);
-            Path path = layout.resolveBackingFile(backingFile);
-            store.lunByBackingFile(path).ifPresent(other -> {
-                throw new NodeException.Conflict("backingFile " + path + " is used by LUN " + other.lun() + " of " + other.targetName());
-            });
-            long sizeBytes = spec.size().toBytes();
-            boolean adopted = checkExistingFile(path, sizeBytes);
-            FileBlockDevice device = openOrCreate(path, sizeBytes, spec.readOnly(), adopted);
-            LogicalUnit unit = new LogicalUnit(LunIdentity.derive(uuid), device, spec.readOnly());
-            LunRecord record = new LunRecord(targetRecord.name(), lun, uuid, path, device.size(), LunSpec.BLOCK_SIZE,
-                    spec.readOnly(), clock.instant());
-            ServedTarget servedTarget = served.get(key(targetRecord.name()));
-            try {
-                store.insertLun(record);
-            } catch (RuntimeException e) {
-                discard(unit, path, adopted);
-                throw e;
-            }
-            try {
-                servedTarget.scsi.addLun(lun, unit);
-            } catch (RuntimeException e) {
-                store.deleteLun(targetRecord.name(), lun);
-                discard(unit, path, adopted);
-                throw e;
-            }
-            servedTarget.luns.put(lun, new ServedLun(unit, device));
-            LOG.info("Created LUN {} of {}: {} bytes in {}{}", lun, targetRecord.name(), device.size(), path,
-                    adopted ? " (existing file)" : "");
-            return lun(targetRecord.name(), lun);
+            return spec.backing() == LunSpec.Backing.FILE
+                    ? createFileLun(targetRecord, spec, uuid)
+                    : createVolumeLun(targetRecord, spec, uuid);
         }
     }
 
-    /** Grows a served LUN (its file grows sparsely); initiators get CAPACITY DATA HAS CHANGED. */
+    private LunState createFileLun(TargetRecord targetRecord, LunSpec spec, UUID uuid) {
+        int lun = spec.lun();
+        String backingFile = spec.backingFile() != null ? spec.backingFile() : layout.defaultBackingFile(targetRecord.name(), lun);
+        Path path = layout.resolveBackingFile(backingFile);
+        store.lunByBackingFile(path).ifPresent(other -> {
+            throw new NodeException.Conflict("backingFile " + path + " is used by LUN " + other.lun() + " of " + other.targetName());
+        });
+        long sizeBytes = spec.size().toBytes();
+        boolean adopted = checkExistingFile(path, sizeBytes);
+        FileBlockDevice device = openOrCreate(path, sizeBytes, spec.readOnly(), adopted);
+        LunRecord record = new LunRecord(targetRecord.name(), lun, uuid, new LunBacking.File(path), device.size(),
+                LunSpec.BLOCK_SIZE, spec.readOnly(), clock.instant());
+        present(record, new ServedFile(device), () -> {
+            if (!adopted) {
+                deleteQuietly(path);
+            }
+        });
+        LOG.info("Created LUN {} of {}: {} bytes in {}{}", lun, targetRecord.name(), device.size(), path,
+                adopted ? " (existing file)" : "");
+        return lun(targetRecord.name(), lun);
+    }
+
+    private LunState createVolumeLun(TargetRecord targetRecord, LunSpec spec, UUID uuid) {
+        int lun = spec.lun();
+        boolean carve = spec.backing() == LunSpec.Backing.NEW_VOLUME;
+        String field = carve ? "pool" : "volume";
+        String pool = carve ? spec.pool() : spec.volumePool();
+        String name = carve ? carvedVolumeName(targetRecord, spec) : spec.volumeNameInPool();
+        LunBacking.Volume backing = new LunBacking.Volume(pool, name);
+        store.lunByVolume(pool, name).ifPresent(other -> {
+            throw new NodeException.Conflict("volume " + backing.fullName() + " is used by LUN " + other.lun() + " of "
+                    + other.targetName());
+        });
+        if (volumes.pool(pool).isEmpty()) {
+            throw new NodeException.InvalidFields(field, "there is no pool " + pool
+                    + "; create it first (POST /api/v1/pools) or pick one of GET /api/v1/pools");
+        }
+        if (carve) {
+            volumes.createVolume(pool, name, spec.size().toBytes());
+        } else {
+            LogicalVolume existing = volumes.volume(pool, name).orElseThrow(() -> new NodeException.InvalidFields("volume",
+                    "pool " + pool + " has no volume " + name + "; see GET /api/v1/pools/" + pool + "/volumes"));
+            if (spec.size() != null && spec.size().toBytes() != existing.sizeBytes()) {
+                throw new NodeException.InvalidFields("size", "volume " + backing.fullName() + " has " + existing.sizeBytes()
+                        + " bytes; leave size out to serve it as it is, or extend the volume first");
+            }
+        }
+        Runnable undo = carve ? () -> removeCarvedVolume(backing) : () -> { };
+        VolumeManager.OpenedVolume opened;
+        try {
+            opened = volumes.open(pool, name, LunSpec.BLOCK_SIZE, spec.readOnly());
+        } catch (RuntimeException e) {
+            undo.run();
+            throw e;
+        }
+        LunRecord record = new LunRecord(targetRecord.name(), lun, uuid, backing, opened.device().size(), LunSpec.BLOCK_SIZE,
+                spec.readOnly(), clock.instant());
+        present(record, new ServedVolume(opened), undo);
+        LOG.info("Created LUN {} of {}: {} bytes on volume {}{} ({})", lun, targetRecord.name(), opened.device().size(),
+                backing.fullName(), carve ? " (carved)" : "", opened.access());
+        return lun(targetRecord.name(), lun);
+    }
+
+    /** {@code volumeName}, else {@code <alias>-lun<N>} (the target's short name when it has no alias). */
+    private static String carvedVolumeName(TargetRecord targetRecord, LunSpec spec) {
+        if (spec.volumeName() != null) {
+            return spec.volumeName();
+        }
+        String alias = targetRecord.alias();
+        String base = alias.isBlank() ? targetRecord.name().substring(targetRecord.name().lastIndexOf(':') + 1) : alias;
+        return LvmNames.derive(base, "-lun" + spec.lun());
+    }
+
+    /**
+     * Stores and presents a LUN whose device is open; on failure closes the device, runs
+     * {@code undoBacking} (deletes a new file, removes a carved volume) and leaves no row.
+     */
+    private void present(LunRecord record, ServedBacking backing, Runnable undoBacking) {
+        LogicalUnit unit = new LogicalUnit(LunIdentity.derive(record.uuid()), backing.device(), record.readOnly());
+        ServedTarget servedTarget = served.get(key(record.targetName()));
+        try {
+            store.insertLun(record);
+        } catch (RuntimeException e) {
+            unit.close();
+            undoBacking.run();
+            throw e;
+        }
+        try {
+            servedTarget.scsi.addLun(record.lun(), unit);
+        } catch (RuntimeException e) {
+            store.deleteLun(record.targetName(), record.lun());
+            unit.close();
+            undoBacking.run();
+            throw e;
+        }
+        servedTarget.luns.put(record.lun(), new ServedLun(unit, backing));
+    }
+
+    private void removeCarvedVolume(LunBacking.Volume volume) {
+        try {
+            volumes.removeVolume(volume.pool(), volume.volume());
+            LOG.info("Removed volume {} again after the LUN could not be created", volume.fullName());
+        } catch (RuntimeException e) {
+            LOG.error("Could not remove volume {} after a failed LUN creation; remove it with"
+                    + " 'lvremove {}' or DELETE /api/v1/pools/{}/volumes/{}", volume.fullName(), volume.fullName(),
+                    volume.pool(), volume.volume(), e);
+        }
+    }
+
+    /**
+     * Grows a served LUN (its file grows sparsely; its volume is extended, rounded up to whole
+     * extents); initiators get CAPACITY DATA HAS CHANGED.
+     */
     public LunState growLun(String target, int lun, long newSizeBytes) {
         synchronized (changeLock) {
             TargetRecord targetRecord = requireTarget(target);
@@ -243,27 +343,38 @@ public final class TargetManager implements AutoCloseable {
             ServedLun servedLun = served.get(key(targetRecord.name())).luns.get(lun);
             if (servedLun == null) {
                 throw new NodeException.Conflict("LUN " + lun + " of " + targetRecord.name()
-                        + " is offline; fix its file and restart the node before resizing it");
+                        + " is offline; fix its " + record.backing().kind() + " and restart the node before resizing it");
             }
-            try {
-                servedLun.device.grow(newSizeBytes);
-            } catch (IOException e) {
-                throw new NodeException.StorageFailure("field 'size': cannot grow " + record.backingFile() + ": " + e.getMessage(), e);
-            }
-            // the file is grown now; if this update fails, the next start adopts the larger file size
-            store.updateLunSize(targetRecord.name(), lun, servedLun.device.size());
-            servedLun.unit.capacityChanged();
-            LOG.info("Grew LUN {} of {} to {} bytes", lun, targetRecord.name(), servedLun.device.size());
+            grow(record, servedLun, newSizeBytes);
             return lun(targetRecord.name(), lun);
         }
+    }
+
+    private void grow(LunRecord record, ServedLun servedLun, long newSizeBytes) {
+        if (servedLun.backing() instanceof ServedFile file) {
+            try {
+                file.device().grow(newSizeBytes);
+            } catch (IOException e) {
+                throw new NodeException.StorageFailure("field 'size': cannot grow " + file.device().path() + ": "
+                        + e.getMessage(), e);
+            }
+        } else if (servedLun.backing() instanceof ServedVolume volume && record.backing() instanceof LunBacking.Volume backing) {
+            volumes.extendVolume(backing.pool(), backing.volume(), newSizeBytes);
+            // the volume is extended now; if the reload fails, the next start serves the larger volume
+            volume.opened().reload();
+        }
+        long size = servedLun.backing().device().size();
+        store.updateLunSize(record.targetName(), record.lun(), size);
+        servedLun.unit().capacityChanged();
+        LOG.info("Grew LUN {} of {} to {} bytes", record.lun(), record.targetName(), size);
     }
 
     /**
      * Withdraws and closes the LUN and forgets it. Refused while an ACL maps to it.
      *
-     * @param deleteFile also delete its backing file
+     * @param deleteBacking also delete its backing file, or remove its volume
      */
-    public void deleteLun(String target, int lun, boolean deleteFile) {
+    public void deleteLun(String target, int lun, boolean deleteBacking) {
         synchronized (changeLock) {
             TargetRecord targetRecord = requireTarget(target);
             LunRecord record = requireLun(targetRecord.name(), lun);
@@ -277,16 +388,134 @@ public final class TargetManager implements AutoCloseable {
             if (servedTarget != null) {
                 withdraw(servedTarget, lun);
             }
-            if (deleteFile) {
-                try {
-                    Files.deleteIfExists(record.backingFile());
-                } catch (IOException e) {
-                    throw new NodeException.StorageFailure("LUN " + lun + " is deleted but its file " + record.backingFile()
-                            + " could not be: " + e.getMessage(), e);
-                }
+            if (deleteBacking) {
+                deleteBacking(record);
             }
-            LOG.info("Deleted LUN {} of {}{}", lun, targetRecord.name(), deleteFile ? " and its file" : "");
+            LOG.info("Deleted LUN {} of {}{}", lun, targetRecord.name(), deleteBacking ? " and its " + record.backing().kind() : "");
         }
+    }
+
+    private void deleteBacking(LunRecord record) {
+        if (record.backing() instanceof LunBacking.File file) {
+            try {
+                Files.deleteIfExists(file.path());
+            } catch (IOException e) {
+                throw new NodeException.StorageFailure("LUN " + record.lun() + " is deleted but its file " + file.path()
+                        + " could not be: " + e.getMessage(), e);
+            }
+        } else if (record.backing() instanceof LunBacking.Volume volume) {
+            try {
+                volumes.removeVolume(volume.pool(), volume.volume());
+            } catch (NodeException e) {
+                throw new NodeException.StorageFailure("LUN " + record.lun() + " is deleted but its volume "
+                        + volume.fullName() + " could not be removed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    // ---- pools and volumes ----
+
+    public List<VolumeGroup> pools() {
+        return volumes.pools();
+    }
+
+    public VolumeGroup pool(String name) {
+        return volumes.pool(name).orElseThrow(() -> new NodeException.Unknown("no pool " + name));
+    }
+
+    public VolumeGroup createPool(String name, List<String> devices, long extentSizeBytes) {
+        if (volumes.pool(name).isPresent()) {
+            throw new NodeException.Conflict("pool " + name + " exists; add devices to it with PATCH {\"addDevices\":[..]}");
+        }
+        VolumeGroup pool = volumes.createPool(name, devices, extentSizeBytes);
+        LOG.info("Created pool {} on {} ({} bytes, extents of {} bytes)", name, devices, pool.sizeBytes(), pool.extentSizeBytes());
+        return pool;
+    }
+
+    public VolumeGroup extendPool(String name, List<String> devices) {
+        pool(name);
+        VolumeGroup pool = volumes.extendPool(name, devices);
+        LOG.info("Added {} to pool {} (now {} bytes)", devices, name, pool.sizeBytes());
+        return pool;
+    }
+
+    public List<VolumeState> volumes(String pool) {
+        pool(pool);
+        return volumes.volumes(pool).stream().map(this::volumeState).toList();
+    }
+
+    public VolumeState volume(String pool, String name) {
+        return volumeState(requireVolume(pool, name));
+    }
+
+    /** Carves a volume; its size is rounded up to whole extents. */
+    public VolumeState createVolume(String pool, String name, long sizeBytes) {
+        synchronized (changeLock) {
+            pool(pool);
+            LogicalVolume created = volumes.createVolume(pool, name, sizeBytes);
+            LOG.info("Created volume {} of {} bytes", created.fullName(), created.sizeBytes());
+            return volumeState(created);
+        }
+    }
+
+    /** Extends a volume; when it backs a served LUN, the LUN grows online as with {@link #growLun}. */
+    public VolumeState extendVolume(String pool, String name, long newSizeBytes) {
+        synchronized (changeLock) {
+            LogicalVolume current = requireVolume(pool, name);
+            if (newSizeBytes < current.sizeBytes()) {
+                throw new NodeException.InvalidFields("size", "can only grow; volume " + current.fullName() + " has "
+                        + current.sizeBytes() + " bytes");
+            }
+            Optional<LunRecord> user = store.lunByVolume(pool, name);
+            ServedLun servedLun = user.map(record -> served.get(key(record.targetName())))
+                    .map(target -> target.luns.get(user.get().lun())).orElse(null);
+            if (servedLun != null) {
+                grow(user.get(), servedLun, newSizeBytes);
+            } else {
+                LogicalVolume extended = volumes.extendVolume(pool, name, newSizeBytes);
+                LOG.info("Extended volume {} to {} bytes", extended.fullName(), extended.sizeBytes());
+            }
+            return volume(pool, name);
+        }
+    }
+
+    /** Renames a volume; refused while it backs a LUN. */
+    public VolumeState renameVolume(String pool, String name, String newName) {
+        synchronized (changeLock) {
+            LogicalVolume current = requireVolume(pool, name);
+            refuseWhileUsed(current, "renamed");
+            LogicalVolume renamed = volumes.renameVolume(pool, name, newName);
+            LOG.info("Renamed volume {} to {}", current.fullName(), renamed.fullName());
+            return volumeState(renamed);
+        }
+    }
+
+    /** Removes a volume and its data; refused while it backs a LUN. */
+    public void removeVolume(String pool, String name) {
+        synchronized (changeLock) {
+            LogicalVolume current = requireVolume(pool, name);
+            refuseWhileUsed(current, "removed");
+            volumes.removeVolume(pool, name);
+            LOG.info("Removed volume {}", current.fullName());
+        }
+    }
+
+    private void refuseWhileUsed(LogicalVolume volume, String what) {
+        store.lunByVolume(volume.vgName(), volume.name()).ifPresent(lun -> {
+            throw new NodeException.Conflict("volume " + volume.fullName() + " backs LUN " + lun.lun() + " of "
+                    + lun.targetName() + " and cannot be " + what + "; delete that LUN first");
+        });
+    }
+
+    private LogicalVolume requireVolume(String pool, String name) {
+        pool(pool);
+        return volumes.volume(pool, name).orElseThrow(() -> new NodeException.Unknown("pool " + pool + " has no volume " + name));
+    }
+
+    private VolumeState volumeState(LogicalVolume volume) {
+        Optional<String> usedBy = store.lunByVolume(volume.vgName(), volume.name())
+                .map(lun -> lun.targetName() + "/" + lun.lun());
+        return new VolumeState(volume, usedBy);
     }
 
     // ---- ACLs ----
@@ -372,35 +601,62 @@ public final class TargetManager implements AutoCloseable {
 
     private void serveStoredLun(ServedTarget servedTarget, LunRecord lun) {
         String where = "LUN " + lun.lun() + " of " + lun.targetName();
-        if (!Files.isRegularFile(lun.backingFile())) {
-            servedTarget.offline.put(lun.lun(), "backing file " + lun.backingFile() + " is missing");
-            LOG.error("{} is offline: its backing file {} is missing; restore the file and restart, or delete the LUN",
-                    where, lun.backingFile());
+        Optional<ServedBacking> opened = lun.backing() instanceof LunBacking.Volume volume
+                ? openStoredVolume(servedTarget, lun, volume, where)
+                : openStoredFile(servedTarget, lun, ((LunBacking.File) lun.backing()).path(), where);
+        if (opened.isEmpty()) {
             return;
         }
-        FileBlockDevice device;
-        try {
-            device = FileBlockDevice.open(lun.backingFile(), lun.blockSize(), lun.readOnly(), ioExecutor);
-        } catch (IOException | RuntimeException e) {
-            servedTarget.offline.put(lun.lun(), "cannot open " + lun.backingFile() + ": " + e.getMessage());
-            LOG.error("{} is offline: cannot open {}", where, lun.backingFile(), e);
-            return;
-        }
+        BlockDevice device = opened.get().device();
+        String what = lun.backing() instanceof LunBacking.Volume volume ? "volume " + volume.fullName()
+                : "file " + ((LunBacking.File) lun.backing()).path();
         if (device.size() < lun.sizeBytes()) {
             device.close();
-            servedTarget.offline.put(lun.lun(), "backing file " + lun.backingFile() + " has " + device.size()
-                    + " bytes, fewer than the " + lun.sizeBytes() + " the LUN had");
-            LOG.error("{} is offline: its file {} is smaller than the LUN's {} bytes; restore the file", where,
-                    lun.backingFile(), lun.sizeBytes());
+            servedTarget.offline.put(lun.lun(), what + " has " + device.size() + " bytes, fewer than the "
+                    + lun.sizeBytes() + " the LUN had");
+            LOG.error("{} is offline: its {} is smaller than the LUN's {} bytes; restore it", where, what, lun.sizeBytes());
             return;
         }
         if (device.size() > lun.sizeBytes()) {
-            LOG.warn("{}: file {} has grown to {} bytes; serving that size", where, lun.backingFile(), device.size());
+            LOG.warn("{}: {} has grown to {} bytes; serving that size", where, what, device.size());
             store.updateLunSize(lun.targetName(), lun.lun(), device.size());
         }
         LogicalUnit unit = new LogicalUnit(LunIdentity.derive(lun.uuid()), device, lun.readOnly());
         servedTarget.scsi.addLun(lun.lun(), unit);
-        servedTarget.luns.put(lun.lun(), new ServedLun(unit, device));
+        servedTarget.luns.put(lun.lun(), new ServedLun(unit, opened.get()));
+    }
+
+    private Optional<ServedBacking> openStoredFile(ServedTarget servedTarget, LunRecord lun, Path path, String where) {
+        if (!Files.isRegularFile(path)) {
+            servedTarget.offline.put(lun.lun(), "backing file " + path + " is missing");
+            LOG.error("{} is offline: its backing file {} is missing; restore the file and restart, or delete the LUN",
+                    where, path);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new ServedFile(FileBlockDevice.open(path, lun.blockSize(), lun.readOnly(), ioExecutor)));
+        } catch (IOException | RuntimeException e) {
+            servedTarget.offline.put(lun.lun(), "cannot open " + path + ": " + e.getMessage());
+            LOG.error("{} is offline: cannot open {}", where, path, e);
+            return Optional.empty();
+        }
+    }
+
+    private Optional<ServedBacking> openStoredVolume(ServedTarget servedTarget, LunRecord lun, LunBacking.Volume volume,
+            String where) {
+        try {
+            if (volumes.volume(volume.pool(), volume.volume()).isEmpty()) {
+                servedTarget.offline.put(lun.lun(), "volume " + volume.fullName() + " is missing");
+                LOG.error("{} is offline: its volume {} is missing; restore it (lvs {}) and restart, or delete the LUN",
+                        where, volume.fullName(), volume.pool());
+                return Optional.empty();
+            }
+            return Optional.of(new ServedVolume(volumes.open(volume.pool(), volume.volume(), lun.blockSize(), lun.readOnly())));
+        } catch (RuntimeException e) {
+            servedTarget.offline.put(lun.lun(), "cannot open volume " + volume.fullName() + ": " + e.getMessage());
+            LOG.error("{} is offline: cannot open volume {}", where, volume.fullName(), e);
+            return Optional.empty();
+        }
     }
 
     /** The SCSI device of a target; its target port group is the portal group tag (one group per node). */
@@ -456,13 +712,6 @@ public final class TargetManager implements AutoCloseable {
     private static String describe(Exception e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : " " + message);
-    }
-
-    private static void discard(LogicalUnit unit, Path path, boolean adopted) {
-        unit.close();
-        if (!adopted) {
-            deleteQuietly(path);
-        }
     }
 
     private static void deleteQuietly(Path path) {
@@ -526,7 +775,10 @@ public final class TargetManager implements AutoCloseable {
         Optional<String> problem = servedTarget == null
                 ? Optional.of("target is not served")
                 : Optional.ofNullable(servedTarget.offline.get(record.lun()));
-        return new LunState(record, LunIdentity.derive(record.uuid()), problem);
+        ServedLun servedLun = servedTarget == null ? null : servedTarget.luns.get(record.lun());
+        Optional<String> access = servedLun != null && servedLun.backing() instanceof ServedVolume volume
+                ? Optional.of(volume.opened().access()) : Optional.empty();
+        return new LunState(record, LunIdentity.derive(record.uuid()), problem, access);
     }
 
     private TargetRecord requireTarget(String name) {
@@ -558,6 +810,21 @@ public final class TargetManager implements AutoCloseable {
         }
     }
 
-    private record ServedLun(LogicalUnit unit, FileBlockDevice device) {
+    private record ServedLun(LogicalUnit unit, ServedBacking backing) {
+    }
+
+    /** The open backing of a served LUN. */
+    private sealed interface ServedBacking {
+        BlockDevice device();
+    }
+
+    private record ServedFile(FileBlockDevice device) implements ServedBacking {
+    }
+
+    private record ServedVolume(VolumeManager.OpenedVolume opened) implements ServedBacking {
+        @Override
+        public BlockDevice device() {
+            return opened.device();
+        }
     }
 }

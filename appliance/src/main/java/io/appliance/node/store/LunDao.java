@@ -18,10 +18,12 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterRowMapper(LunDao.Mapper.class)
 public interface LunDao {
 
-    @SqlUpdate("INSERT INTO lun (target_name, lun, uuid, backing_file, size_bytes, block_size, read_only, created_at)"
-            + " VALUES (:target, :lun, :uuid, :backingFile, :sizeBytes, :blockSize, :readOnly, :createdAt)")
+    @SqlUpdate("INSERT INTO lun (target_name, lun, uuid, backing_kind, backing_file, pool, volume, size_bytes, block_size,"
+            + " read_only, created_at) VALUES (:target, :lun, :uuid, :backingKind, :backingFile, :pool, :volume, :sizeBytes,"
+            + " :blockSize, :readOnly, :createdAt)")
     void insert(@Bind("target") String target, @Bind("lun") int lun, @Bind("uuid") String uuid,
-            @Bind("backingFile") String backingFile, @Bind("sizeBytes") long sizeBytes, @Bind("blockSize") int blockSize,
+            @Bind("backingKind") String backingKind, @Bind("backingFile") String backingFile, @Bind("pool") String pool,
+            @Bind("volume") String volume, @Bind("sizeBytes") long sizeBytes, @Bind("blockSize") int blockSize,
             @Bind("readOnly") boolean readOnly, @Bind("createdAt") String createdAt);
 
     @SqlUpdate("UPDATE lun SET size_bytes = :sizeBytes WHERE target_name = :target AND lun = :lun")
@@ -42,13 +44,28 @@ public interface LunDao {
     @SqlQuery("SELECT * FROM lun WHERE backing_file = :backingFile")
     Optional<LunRecord> findByBackingFile(@Bind("backingFile") String backingFile);
 
+    @SqlQuery("SELECT * FROM lun WHERE pool = :pool AND volume = :volume")
+    Optional<LunRecord> findByVolume(@Bind("pool") String pool, @Bind("volume") String volume);
+
+    @SqlQuery("SELECT * FROM lun WHERE backing_kind = 'volume' AND pool = :pool ORDER BY volume")
+    List<LunRecord> listOnPool(@Bind("pool") String pool);
+
     /** Maps a {@code lun} row. */
     final class Mapper implements RowMapper<LunRecord> {
         @Override
         public LunRecord map(ResultSet rs, StatementContext ctx) throws SQLException {
             return new LunRecord(rs.getString("target_name"), rs.getInt("lun"), UUID.fromString(rs.getString("uuid")),
-                    Path.of(rs.getString("backing_file")), rs.getLong("size_bytes"), rs.getInt("block_size"),
+                    backing(rs), rs.getLong("size_bytes"), rs.getInt("block_size"),
                     rs.getBoolean("read_only"), Instant.parse(rs.getString("created_at")));
+        }
+
+        private static LunBacking backing(ResultSet rs) throws SQLException {
+            String kind = rs.getString("backing_kind");
+            return switch (kind) {
+                case "file" -> new LunBacking.File(Path.of(rs.getString("backing_file")));
+                case "volume" -> new LunBacking.Volume(rs.getString("pool"), rs.getString("volume"));
+                default -> throw new SQLException("unknown backing_kind '" + kind + "' in table lun");
+            };
         }
     }
 }

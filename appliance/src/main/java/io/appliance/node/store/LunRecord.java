@@ -1,6 +1,5 @@
 package io.appliance.node.store;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
@@ -8,16 +7,16 @@ import java.util.UUID;
 /**
  * A stored logical unit.
  *
- * @param backingFile absolute path of the file that holds the data
- * @param sizeBytes   capacity, a multiple of {@code blockSize}
+ * @param backing   where the data lives: a file or a logical volume
+ * @param sizeBytes capacity, a multiple of {@code blockSize}
  */
-public record LunRecord(String targetName, int lun, UUID uuid, Path backingFile, long sizeBytes, int blockSize,
+public record LunRecord(String targetName, int lun, UUID uuid, LunBacking backing, long sizeBytes, int blockSize,
         boolean readOnly, Instant createdAt) {
 
     public LunRecord {
         Objects.requireNonNull(targetName, "targetName");
         Objects.requireNonNull(uuid, "uuid");
-        Objects.requireNonNull(backingFile, "backingFile");
+        Objects.requireNonNull(backing, "backing");
         Objects.requireNonNull(createdAt, "createdAt");
     }
 }

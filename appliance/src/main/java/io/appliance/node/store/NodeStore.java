@@ -81,9 +81,21 @@ public final class NodeStore {
         return jdbi.withExtension(LunDao.class, luns -> luns.findByBackingFile(file.toString()));
     }
 
+    public Optional<LunRecord> lunByVolume(String pool, String volume) {
+        return jdbi.withExtension(LunDao.class, luns -> luns.findByVolume(pool, volume));
+    }
+
+    /** LUNs backed by logical volumes of {@code pool}. */
+    public List<LunRecord> lunsOnPool(String pool) {
+        return jdbi.withExtension(LunDao.class, luns -> luns.listOnPool(pool));
+    }
+
     public void insertLun(LunRecord lun) {
+        String file = lun.backing() instanceof LunBacking.File f ? f.path().toString() : null;
+        String pool = lun.backing() instanceof LunBacking.Volume v ? v.pool() : null;
+        String volume = lun.backing() instanceof LunBacking.Volume v ? v.volume() : null;
         jdbi.useExtension(LunDao.class, luns -> luns.insert(lun.targetName(), lun.lun(), lun.uuid().toString(),
-                lun.backingFile().toString(), lun.sizeBytes(), lun.blockSize(), lun.readOnly(),
+                lun.backing().kind(), file, pool, volume, lun.sizeBytes(), lun.blockSize(), lun.readOnly(),
                 lun.createdAt().toString()));
     }
 

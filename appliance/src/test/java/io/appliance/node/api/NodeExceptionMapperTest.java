@@ -17,6 +17,9 @@ class NodeExceptionMapperTest {
         assertThat(NodeExceptionMapper.status(new NodeException.StorageFailure("x", new IOException()))).isEqualTo(422);
         assertThat(NodeExceptionMapper.status(new NodeException.Malformed("x"))).isEqualTo(400);
         assertThat(NodeExceptionMapper.status(new NodeException.NotRunning("x"))).isEqualTo(503);
+        assertThat(NodeExceptionMapper.status(new NodeException.InsufficientSpace("x"))).isEqualTo(409);
+        assertThat(NodeExceptionMapper.status(new NodeException.ToolMissing("x", null))).isEqualTo(503);
+        assertThat(NodeExceptionMapper.status(new NodeException.ToolFailure("x", null))).isEqualTo(502);
     }
 
     @Test

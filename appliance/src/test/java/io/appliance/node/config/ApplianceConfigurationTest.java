@@ -85,6 +85,21 @@ class ApplianceConfigurationTest {
     }
 
     @Test
+    void theLvmSectionHasDefaultsAndChecksItsValues() throws Exception {
+        ApplianceConfiguration defaults = parse("{}");
+        assertThat(defaults.getLvm().getAccess()).isEqualTo(LvmConfiguration.Access.AUTO);
+        assertThat(defaults.getLvm().getCommandTimeout().toJavaDuration()).isEqualTo(java.time.Duration.ofSeconds(60));
+
+        ApplianceConfiguration set = parse("lvm:\n  access: extent-map\n  commandTimeout: 90s\n");
+        assertThat(set.getLvm().getAccess()).isEqualTo(LvmConfiguration.Access.EXTENT_MAP);
+        assertThat(set.getLvm().getCommandTimeout().toJavaDuration()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(parse("lvm:\n  access: device-node\n").getLvm().getAccess()).isEqualTo(LvmConfiguration.Access.DEVICE_NODE);
+
+        assertThatThrownBy(() -> parse("lvm:\n  access: mapper\n")).hasMessageContaining("access");
+        assertThatThrownBy(() -> parse("lvm:\n  commandTimeout: 100ms\n")).hasMessageContaining("lvm.commandTimeout");
+    }
+
+    @Test
     void defaultsApplyToAnEmptyFile() throws Exception {
         ApplianceConfiguration config = parse("{}");
         assertThat(config.getIscsi().getPortals()).extracting(PortalConfiguration::toString).containsExactly("0.0.0.0:3260");

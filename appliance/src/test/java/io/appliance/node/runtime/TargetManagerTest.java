@@ -74,7 +74,7 @@ class TargetManagerTest {
         LunState lun = manager.createLun(TARGET, new LunSpec(0, DataSize.mebibytes(64), null, false, null));
 
         Path file = stateDirectory.resolve("luns/disk1-lun0.img");
-        assertThat(lun.record().backingFile()).isEqualTo(file.toAbsolutePath());
+        assertThat(filePath(lun.record())).isEqualTo(file.toAbsolutePath());
         assertThat(Files.size(file)).isEqualTo(64L << 20);
         assertThat(lun.online()).isTrue();
         assertThat(lun.identity().unitSerialNumber()).isEqualTo(lun.record().uuid().toString().replace("-", ""));
@@ -140,7 +140,7 @@ class TargetManagerTest {
         LunState grown = manager.growLun(TARGET, 0, 4L << 20);
 
         assertThat(grown.record().sizeBytes()).isEqualTo(4L << 20);
-        assertThat(Files.size(grown.record().backingFile())).isEqualTo(4L << 20);
+        assertThat(Files.size(filePath(grown.record()))).isEqualTo(4L << 20);
         ScsiTarget scsi = (ScsiTarget) node.registry().find(TARGET).orElseThrow().device();
         assertThat(scsi.luns().get(0).capacityBlocks()).isEqualTo((4L << 20) / 512);
         assertThatThrownBy(() -> manager.growLun(TARGET, 0, 1L << 20))
@@ -194,8 +194,8 @@ class TargetManagerTest {
         ScsiTarget scsi = (ScsiTarget) node.registry().find(TARGET).orElseThrow().device();
         assertThat(scsi.luns()).isEmpty();
         assertThat(manager.luns(TARGET)).isEmpty();
-        assertThat(kept.record().backingFile()).exists();
-        assertThat(removed.record().backingFile()).doesNotExist();
+        assertThat(filePath(kept.record())).exists();
+        assertThat(filePath(removed.record())).doesNotExist();
     }
 
     @Test
@@ -209,7 +209,7 @@ class TargetManagerTest {
         assertThat(node.registry().find(TARGET)).isEmpty();
         assertThat(scsi.luns()).isEmpty();
         assertThat(manager.targets()).isEmpty();
-        assertThat(lun.record().backingFile()).exists();
+        assertThat(filePath(lun.record())).exists();
         assertThatThrownBy(() -> manager.target(TARGET)).isInstanceOf(NodeException.Unknown.class);
     }
 
@@ -239,7 +239,7 @@ class TargetManagerTest {
         LunState lun = manager.createLun(TARGET, new LunSpec(0, DataSize.mebibytes(1), null, false, null));
         node.restart();
         node.manager().close();
-        Files.delete(lun.record().backingFile());
+        Files.delete(filePath(lun.record()));
         node.restart();
 
         LunState offline = node.manager().lun(TARGET, 0);
@@ -257,5 +257,9 @@ class TargetManagerTest {
         manager.markSeeded();
         assertThat(manager.needsSeed()).isFalse();
         assertThat(new NodeStore(node.database().jdbi(), NodeFixture.CLOCK).seeded()).isTrue();
+    }
+
+    private static Path filePath(io.appliance.node.store.LunRecord record) {
+        return ((io.appliance.node.store.LunBacking.File) record.backing()).path();
     }
 }

@@ -27,8 +27,8 @@ class StateDatabaseTest {
     void aNewDatabaseIsMigratedAndOwnerOnly() throws Exception {
         Path file = directory.resolve("state/appliance.db");
         try (StateDatabase database = StateDatabase.open(file, CLOCK)) {
-            assertThat(database.schemaVersion()).isEqualTo(1);
-            assertThat(SchemaMigrator.currentVersion(database.jdbi())).isEqualTo(1);
+            assertThat(database.schemaVersion()).isEqualTo(2);
+            assertThat(SchemaMigrator.currentVersion(database.jdbi())).isEqualTo(2);
             String appliedAt = database.jdbi().withHandle(h -> h.createQuery("SELECT applied_at FROM schema_version WHERE version = 1")
                     .mapTo(String.class).one());
             assertThat(appliedAt).isEqualTo("2026-11-22T10:00:00Z");
@@ -44,7 +44,7 @@ class StateDatabaseTest {
         }
         try (StateDatabase database = StateDatabase.open(file, CLOCK)) {
             int rows = database.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM schema_version").mapTo(Integer.class).one());
-            assertThat(rows).isEqualTo(1);
+            assertThat(rows).isEqualTo(2);
             assertThat(new NodeStore(database.jdbi(), CLOCK).targets()).extracting(TargetRecord::name)
                     .containsExactly("iqn.2026-11.io.appliance:a");
         }
@@ -86,7 +86,7 @@ class StateDatabaseTest {
             store.insertTarget(target, "alias", true);
             assertThat(store.target("IQN.2026-11.IO.APPLIANCE:T")).isPresent();
             UUID uuid = UUID.randomUUID();
-            store.insertLun(new LunRecord(target, 3, uuid, directory.resolve("l3.img"), 1 << 20, 512, false, CLOCK.instant()));
+            store.insertLun(new LunRecord(target, 3, uuid, new LunBacking.File(directory.resolve("l3.img")), 1 << 20, 512, false, CLOCK.instant()));
             store.insertAcl(new AclRecord(target, "iqn.2026-11.io.appliance:c",
                     new ChapSettings("u", "secret-of-12+", "m", "mutual-secret-12"), Map.of(0, 3), CLOCK.instant()));
 
@@ -122,7 +122,7 @@ class StateDatabaseTest {
         try (StateDatabase database = StateDatabase.open(directory.resolve("appliance.db"), CLOCK)) {
             NodeStore store = new NodeStore(database.jdbi(), CLOCK);
             assertThatThrownBy(() -> store.insertLun(new LunRecord("iqn.2026-11.io.appliance:none", 0, UUID.randomUUID(),
-                    directory.resolve("x.img"), 512, 512, false, CLOCK.instant())))
+                    new LunBacking.File(directory.resolve("x.img")), 512, 512, false, CLOCK.instant())))
                     .isInstanceOf(UnableToExecuteStatementException.class);
             store.insertTarget("iqn.2026-11.io.appliance:t", "", false);
             assertThatThrownBy(() -> store.insertAcl(new AclRecord("iqn.2026-11.io.appliance:t", "iqn.2026-11.io.appliance:c",
@@ -139,6 +139,55 @@ class StateDatabaseTest {
             store.markSeeded();
             store.markSeeded();
             assertThat(store.seeded()).isTrue();
+        }
+    }
+
+    /** Sees only migration V1, as a node of the first release would. */
+    private static final class FirstReleaseClassLoader extends ClassLoader {
+        FirstReleaseClassLoader() {
+            super(StateDatabaseTest.class.getClassLoader());
+        }
+
+        @Override
+        public java.io.InputStream getResourceAsStream(String name) {
+            return name.endsWith("/V1.sql") ? super.getResourceAsStream(name) : null;
+        }
+    }
+
+    @Test
+    void aFirstReleaseDatabaseIsMigratedAndItsLunsBecomeFileLuns() throws Exception {
+        Path file = directory.resolve("appliance.db");
+        String target = "iqn.2026-11.io.appliance:old";
+        UUID uuid = UUID.randomUUID();
+        org.jdbi.v3.core.Jdbi v1 = org.jdbi.v3.core.Jdbi.create("jdbc:sqlite:" + file);
+        assertThat(new SchemaMigrator(new FirstReleaseClassLoader(), CLOCK).migrate(v1)).isEqualTo(1);
+        v1.useHandle(h -> {
+            h.execute("INSERT INTO target (name, alias, open_access, created_at) VALUES (?, 'a', 1, '2026-01-01T00:00:00Z')", target);
+            h.execute("INSERT INTO lun (target_name, lun, uuid, backing_file, size_bytes, block_size, read_only, created_at)"
+                    + " VALUES (?, 2, ?, '/srv/luns/old.img', 1048576, 512, 0, '2026-01-01T00:00:00Z')", target, uuid.toString());
+        });
+
+        try (StateDatabase database = StateDatabase.open(file, CLOCK)) {
+            assertThat(database.schemaVersion()).isEqualTo(2);
+            NodeStore store = new NodeStore(database.jdbi(), CLOCK);
+            assertThat(store.lun(target, 2)).hasValueSatisfying(lun -> {
+                assertThat(lun.backing()).isEqualTo(new LunBacking.File(Path.of("/srv/luns/old.img")));
+                assertThat(lun.uuid()).isEqualTo(uuid);
+                assertThat(lun.sizeBytes()).isEqualTo(1 << 20);
+            });
+            store.insertLun(new LunRecord(target, 3, UUID.randomUUID(), new LunBacking.Volume("vg0", "lv3"), 4 << 20, 512,
+                    false, CLOCK.instant()));
+            assertThat(store.lunByVolume("vg0", "lv3")).hasValueSatisfying(lun -> assertThat(lun.lun()).isEqualTo(3));
+            assertThat(store.lunsOnPool("vg0")).extracting(LunRecord::lun).containsExactly(3);
+            assertThatThrownBy(() -> store.insertLun(new LunRecord(target, 4, UUID.randomUUID(),
+                    new LunBacking.Volume("vg0", "lv3"), 4 << 20, 512, false, CLOCK.instant())))
+                    .isInstanceOf(UnableToExecuteStatementException.class);
+            assertThatThrownBy(() -> database.jdbi().useHandle(h -> h.execute("INSERT INTO lun (target_name, lun, uuid,"
+                    + " backing_kind, backing_file, pool, volume, size_bytes, block_size, read_only, created_at)"
+                    + " VALUES (?, 5, 'u5', 'volume', '/x.img', 'vg0', 'lv5', 512, 512, 0, 'now')", target)))
+                    .isInstanceOf(UnableToExecuteStatementException.class);
+            assertThat(store.deleteTarget(target)).isTrue();
+            assertThat(store.luns(target)).isEmpty();
         }
     }
 }

@@ -71,6 +71,15 @@ public final class ApplianceProcess implements LoggedProcess, AutoCloseable {
      */
     public static ApplianceProcess start(List<SeedTarget> targets, Map<String, String> iscsiSettings)
             throws IOException, InterruptedException {
+        return start(targets, iscsiSettings, Map.of());
+    }
+
+    /**
+     * Like {@link #start(List, Map)}, with settings of the {@code lvm:} section, such as
+     * {@code access -> auto} or {@code commandTimeout -> 60s}; none written when empty.
+     */
+    public static ApplianceProcess start(List<SeedTarget> targets, Map<String, String> iscsiSettings,
+            Map<String, String> lvmSettings) throws IOException, InterruptedException {
         Path jar = RepositoryLayout.applianceJar();
         if (!Files.isRegularFile(jar)) {
             throw new IOException("no appliance jar at " + jar + ": build it first (mvn -DskipTests install at the root)");
@@ -86,7 +95,8 @@ public final class ApplianceProcess implements LoggedProcess, AutoCloseable {
             restPort = FreePorts.pick();
         }
         Path config = directory.resolve("cfg.yml");
-        Files.writeString(config, NodeConfigFile.render("itest", stateDirectory, lunDirectory, iscsiPort, restPort, iscsiSettings, targets),
+        Files.writeString(config, NodeConfigFile.render("itest", stateDirectory, lunDirectory, iscsiPort, restPort, iscsiSettings,
+                        lvmSettings, targets),
                 StandardCharsets.UTF_8);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

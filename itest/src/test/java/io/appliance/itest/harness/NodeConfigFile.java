@@ -20,6 +20,15 @@ final class NodeConfigFile {
      */
     static String render(String nodeName, Path stateDirectory, Path lunDirectory, int iscsiPort, int restPort,
             Map<String, String> iscsiSettings, List<SeedTarget> targets) {
+        return render(nodeName, stateDirectory, lunDirectory, iscsiPort, restPort, iscsiSettings, Map.of(), targets);
+    }
+
+    /**
+     * Like the other {@code render}, with an {@code lvm:} section holding {@code lvmSettings} (such as
+     * {@code access -> extent-map}); no section at all when it is empty.
+     */
+    static String render(String nodeName, Path stateDirectory, Path lunDirectory, int iscsiPort, int restPort,
+            Map<String, String> iscsiSettings, Map<String, String> lvmSettings, List<SeedTarget> targets) {
         StringBuilder yaml = new StringBuilder();
         yaml.append("nodeName: ").append(quote(nodeName)).append('\n');
         yaml.append("stateDirectory: ").append(quote(stateDirectory.toString())).append('\n');
@@ -34,6 +43,15 @@ final class NodeConfigFile {
             }
             yaml.append("  ").append(key).append(": ").append(value).append('\n');
         });
+        if (!lvmSettings.isEmpty()) {
+            yaml.append("lvm:\n");
+            lvmSettings.forEach((key, value) -> {
+                if (!key.matches("[A-Za-z]+")) {
+                    throw new IllegalArgumentException("unexpected lvm setting " + key);
+                }
+                yaml.append("  ").append(key).append(": ").append(quote(value)).append('\n');
+            });
+        }
         yaml.append("seed:\n");
         yaml.append("  targets:\n");
         for (SeedTarget target : targets) {
