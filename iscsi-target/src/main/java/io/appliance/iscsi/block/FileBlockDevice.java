@@ -12,8 +12,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link BlockDevice} backed by a (normally sparse) regular file: positional I/O through one
@@ -41,9 +39,7 @@ public final class FileBlockDevice implements BlockDevice {
     private final Executor ioExecutor;
     private volatile FileChannel channel;
     private final Object reopenLock = new Object();
-    private final AtomicBoolean closeRequested = new AtomicBoolean();
-    /** One reference held by the device until close, plus one per request being served. */
-    private final AtomicInteger references = new AtomicInteger(1);
+    private final RequestGate gate = new RequestGate(this::closeChannel);
 
     private FileBlockDevice(Path file, int blockSize, boolean readOnly, long size, FileChannel channel,
             Executor ioExecutor) {
@@ -167,7 +163,7 @@ public final class FileBlockDevice implements BlockDevice {
     @Override
     public CompletableFuture<Void> read(long offset, ByteBuffer dst) {
         Objects.requireNonNull(dst, "dst");
-        return submit(offset, dst.remaining(), () -> readFully(offset, dst));
+        return submit(offset, dst.remaining(), () -> PositionalIo.readFully(currentChannel(), dst, offset));
     }
 
     @Override
@@ -177,7 +173,7 @@ public final class FileBlockDevice implements BlockDevice {
             return CompletableFuture.failedFuture(new IOException("device " + file + " is read-only"));
         }
         return submit(offset, src.remaining(), () -> {
-            writeFully(offset, src);
+            PositionalIo.writeFully(currentChannel(), src, offset);
             if (forceUnitAccess) {
                 currentChannel().force(false);
             }
@@ -208,9 +204,7 @@ public final class FileBlockDevice implements BlockDevice {
 
     @Override
     public void close() {
-        if (closeRequested.compareAndSet(false, true)) {
-            release();
-        }
+        gate.close();
     }
 
     @Override
@@ -219,13 +213,7 @@ public final class FileBlockDevice implements BlockDevice {
     }
 
     private String checkRange(long offset, long length) {
-        if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0) {
-            return "offset " + offset + " and length " + length + " must be non-negative multiples of " + blockSize;
-        }
-        if (offset > size || length > size - offset) {
-            return "range " + offset + "+" + length + " exceeds the device size " + size;
-        }
-        return null;
+        return RequestGate.rangeProblem(offset, length, size, blockSize, "device " + file);
     }
 
     private CompletableFuture<Void> submit(long offset, long length, IoAction action) {
@@ -233,7 +221,7 @@ public final class FileBlockDevice implements BlockDevice {
         if (invalid != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(invalid));
         }
-        if (!acquire()) {
+        if (!gate.enter()) {
             return CompletableFuture.failedFuture(new ClosedChannelException());
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -241,40 +229,18 @@ public final class FileBlockDevice implements BlockDevice {
             ioExecutor.execute(() -> {
                 try {
                     action.run();
-                    release();
+                    gate.exit();
                     done.complete(null);
                 } catch (IOException | RuntimeException e) {
-                    release();
+                    gate.exit();
                     done.completeExceptionally(e);
                 }
             });
         } catch (RejectedExecutionException e) {
-            release();
+            gate.exit();
             done.completeExceptionally(new IOException("I/O executor refused the request", e));
         }
         return done;
-    }
-
-    private void readFully(long offset, ByteBuffer dst) throws IOException {
-        long position = offset;
-        while (dst.hasRemaining()) {
-            int n = currentChannel().read(dst, position);
-            if (n < 0) {
-                // the file was truncated behind our back: what is not there reads as zeros
-                while (dst.hasRemaining()) {
-                    dst.put((byte) 0);
-                }
-                return;
-            }
-            position += n;
-        }
-    }
-
-    private void writeFully(long offset, ByteBuffer src) throws IOException {
-        long position = offset;
-        while (src.hasRemaining()) {
-            position += currentChannel().write(src, position);
-        }
     }
 
     /** The open channel; reopens the file if an interrupted I/O thread made the JDK close it. */
@@ -284,7 +250,7 @@ public final class FileBlockDevice implements BlockDevice {
             return current;
         }
         synchronized (reopenLock) {
-            if (closeRequested.get() && references.get() == 0) {
+            if (gate.closeRequested() && gate.drained()) {
                 throw new ClosedChannelException();
             }
             if (!channel.isOpen()) {
@@ -295,26 +261,13 @@ public final class FileBlockDevice implements BlockDevice {
         }
     }
 
-    private boolean acquire() {
-        while (true) {
-            int n = references.get();
-            if (n == 0 || closeRequested.get()) {
-                return false;
-            }
-            if (references.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-    }
-
-    private void release() {
-        if (references.decrementAndGet() == 0) {
-            synchronized (reopenLock) {
-                try {
-                    channel.close();
-                } catch (IOException e) {
-                    // nothing left to tell: the device is closed and every request has completed
-                }
+    /** Runs once, after close, when the last request has finished. */
+    private void closeChannel() {
+        synchronized (reopenLock) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing left to tell: the device is closed and every request has completed
             }
         }
     }

@@ -1,6 +1,8 @@
 package io.appliance.lvm.device;
 
 import io.appliance.iscsi.block.BlockDevice;
+import io.appliance.iscsi.block.PositionalIo;
+import io.appliance.iscsi.block.RequestGate;
 import io.appliance.lvm.LogicalVolume;
 import io.appliance.lvm.Lvm;
 import io.appliance.lvm.LvmException;
@@ -14,7 +16,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -57,9 +58,7 @@ public final class LogicalVolumeDevice implements BlockDevice {
     private final BackingChannels channels;
     private volatile ExtentMap map;
     private final Object reloadLock = new Object();
-    private final AtomicBoolean closeRequested = new AtomicBoolean();
-    /** One reference held by the device until close, plus one per request being served. */
-    private final AtomicInteger references = new AtomicInteger(1);
+    private final RequestGate gate;
 
     private LogicalVolumeDevice(VolumeCatalog catalog, String pool, String volume, VolumeAccess access,
             int blockSize, boolean readOnly, Executor ioExecutor, BackingChannels channels, ExtentMap map) {
@@ -71,6 +70,7 @@ public final class LogicalVolumeDevice implements BlockDevice {
         this.readOnly = readOnly;
         this.ioExecutor = ioExecutor;
         this.channels = channels;
+        this.gate = new RequestGate(channels::close);
         this.map = map;
     }
 
@@ -178,7 +178,7 @@ public final class LogicalVolumeDevice implements BlockDevice {
      */
     public void reload() throws LvmException, IOException {
         synchronized (reloadLock) {
-            if (closeRequested.get()) {
+            if (gate.closeRequested()) {
                 throw new ClosedChannelException();
             }
             LogicalVolume found = catalog.volume(pool, volume);
@@ -245,7 +245,7 @@ public final class LogicalVolumeDevice implements BlockDevice {
         if (readOnly) {
             return CompletableFuture.completedFuture(null);
         }
-        if (!acquire()) {
+        if (!gate.enter()) {
             return CompletableFuture.failedFuture(new ClosedChannelException());
         }
         List<Path> files = channels.files();
@@ -272,9 +272,7 @@ public final class LogicalVolumeDevice implements BlockDevice {
 
     @Override
     public void close() {
-        if (closeRequested.compareAndSet(false, true)) {
-            release();
-        }
+        gate.close();
     }
 
     @Override
@@ -290,7 +288,7 @@ public final class LogicalVolumeDevice implements BlockDevice {
         if (invalid != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(invalid));
         }
-        if (!acquire()) {
+        if (!gate.enter()) {
             return CompletableFuture.failedFuture(new ClosedChannelException());
         }
         int start = buffer.position();
@@ -306,12 +304,12 @@ public final class LogicalVolumeDevice implements BlockDevice {
             run(request, () -> {
                 FileChannel channel = channels.channel(piece.backingFile());
                 if (write) {
-                    writeFully(channel, slice, piece.backingPosition());
+                    PositionalIo.writeFully(channel, slice, piece.backingPosition());
                     if (forceUnitAccess) {
                         channel.force(false);
                     }
                 } else {
-                    readFully(channel, slice, piece.backingPosition());
+                    PositionalIo.readFully(channel, slice, piece.backingPosition());
                 }
             });
         }
@@ -319,13 +317,7 @@ public final class LogicalVolumeDevice implements BlockDevice {
     }
 
     private String checkRange(long offset, long length, long size) {
-        if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0) {
-            return "offset " + offset + " and length " + length + " must be non-negative multiples of " + blockSize;
-        }
-        if (offset > size || length > size - offset) {
-            return "range " + offset + "+" + length + " exceeds the size " + size + " of volume " + pool + "/" + volume;
-        }
-        return null;
+        return RequestGate.rangeProblem(offset, length, size, blockSize, "volume " + pool + "/" + volume);
     }
 
     private void run(PendingRequest request, IoAction action) {
@@ -343,44 +335,8 @@ public final class LogicalVolumeDevice implements BlockDevice {
         }
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer dst, long position) throws IOException {
-        long at = position;
-        while (dst.hasRemaining()) {
-            int n = channel.read(dst, at);
-            if (n < 0) {
-                // a backing file shorter than the map (a test file, or truncated behind our back) reads as zeros
-                while (dst.hasRemaining()) {
-                    dst.put((byte) 0);
-                }
-                return;
-            }
-            at += n;
-        }
-    }
-
-    private static void writeFully(FileChannel channel, ByteBuffer src, long position) throws IOException {
-        long at = position;
-        while (src.hasRemaining()) {
-            at += channel.write(src, at);
-        }
-    }
-
-    private boolean acquire() {
-        while (true) {
-            int n = references.get();
-            if (n == 0 || closeRequested.get()) {
-                return false;
-            }
-            if (references.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-    }
-
     private void release() {
-        if (references.decrementAndGet() == 0) {
-            channels.close();
-        }
+        gate.exit();
     }
 
     /**
