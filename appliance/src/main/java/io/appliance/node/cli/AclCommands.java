@@ -28,12 +28,7 @@ final class AclCommands implements Callable<Integer> {
     @Command(name = "list", description = "List a target's ACLs (secrets are never shown).")
     int list(@Parameters(paramLabel = "TARGET") String target) {
         JsonNode acls = root.client().get(path(target));
-        if (root.jsonOutput()) {
-            root.printJson(acls);
-        } else {
-            Render.acls(acls).print(root.out());
-        }
-        return 0;
+        return root.showTable(acls, Render::acls);
     }
 
     @Command(name = "create", description = "Admit an initiator, optionally with CHAP and mutual CHAP.")
@@ -50,12 +45,7 @@ final class AclCommands implements Callable<Integer> {
         putIfGiven(body, "mutualChapUser", mutualUser);
         putIfGiven(body, "mutualChapSecret", mutualSecret);
         JsonNode created = root.client().post(path(target), body);
-        if (root.jsonOutput()) {
-            root.printJson(created);
-        } else {
-            Render.acl(created, root.out());
-        }
-        return 0;
+        return root.show(created, Render::acl);
     }
 
     @Command(name = "delete", description = "Remove an initiator's ACL (new logins are refused; sessions stay).")

@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -117,6 +119,21 @@ public final class ApplianceCli {
     }
 
     /** Prints {@code node} as indented JSON. */
+    /** Prints an answer of the API: the raw JSON with {@code --json}, else its human form. @return exit code 0 */
+    int show(JsonNode answer, BiConsumer<JsonNode, PrintWriter> human) {
+        if (jsonOutput()) {
+            printJson(answer);
+        } else {
+            human.accept(answer, out());
+        }
+        return 0;
+    }
+
+    /** Like {@link #show}, for answers shown as a table. */
+    int showTable(JsonNode answer, Function<JsonNode, Table> table) {
+        return show(answer, (json, out) -> table.apply(json).print(out));
+    }
+
     void printJson(JsonNode node) {
         try {
             out.println(mapper.writeValueAsString(node));

@@ -28,12 +28,7 @@ final class LunCommands implements Callable<Integer> {
     @Command(name = "list", description = "List a target's LUNs.")
     int list(@Parameters(paramLabel = "TARGET") String target) {
         JsonNode luns = root.client().get(path(target));
-        if (root.jsonOutput()) {
-            root.printJson(luns);
-        } else {
-            Render.luns(luns).print(root.out());
-        }
-        return 0;
+        return root.showTable(luns, Render::luns);
     }
 
     @Command(name = "create", description = {"Create a LUN and present it at once: on a sparse file (default),",
@@ -56,24 +51,14 @@ final class LunCommands implements Callable<Integer> {
         putIfPresent(body, "pool", pool);
         putIfPresent(body, "volumeName", volumeName);
         JsonNode created = root.client().post(path(target), body);
-        if (root.jsonOutput()) {
-            root.printJson(created);
-        } else {
-            Render.lun(created, root.out());
-        }
-        return 0;
+        return root.show(created, Render::lun);
     }
 
     @Command(name = "resize", description = "Grow a LUN (its file, or its volume with lvextend); initiators see the new capacity.")
     int resize(@Parameters(paramLabel = "TARGET") String target, @Parameters(paramLabel = "N") int lun,
             @Option(names = "--size", required = true, paramLabel = "SIZE", description = "the new, larger size") String size) {
         JsonNode changed = root.client().patch(path(target) + "/" + lun, root.mapper().createObjectNode().put("size", size));
-        if (root.jsonOutput()) {
-            root.printJson(changed);
-        } else {
-            Render.lun(changed, root.out());
-        }
-        return 0;
+        return root.show(changed, Render::lun);
     }
 
     static void putIfPresent(ObjectNode body, String field, String value) {

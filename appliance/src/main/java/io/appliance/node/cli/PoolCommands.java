@@ -32,12 +32,7 @@ final class PoolCommands implements Callable<Integer> {
     @Command(name = "list", description = "List the node's pools, also those made by hand.")
     int list() {
         JsonNode pools = root.client().get(POOLS);
-        if (root.jsonOutput()) {
-            root.printJson(pools);
-        } else {
-            Render.pools(pools).print(root.out());
-        }
-        return 0;
+        return root.showTable(pools, Render::pools);
     }
 
     @Command(name = "show", description = "Show one pool.")
@@ -64,12 +59,7 @@ final class PoolCommands implements Callable<Integer> {
     }
 
     private int print(JsonNode pool) {
-        if (root.jsonOutput()) {
-            root.printJson(pool);
-        } else {
-            Render.pool(pool, root.out());
-        }
-        return 0;
+        return root.show(pool, Render::pool);
     }
 
     private static void devices(ArrayNode array, List<String> devices) {

@@ -28,18 +28,12 @@ final class TargetCommands implements Callable<Integer> {
     @Command(name = "list", description = "List the targets.")
     int list() {
         JsonNode targets = root.client().get("api/v1/targets");
-        if (root.jsonOutput()) {
-            root.printJson(targets);
-        } else {
-            Render.targets(targets).print(root.out());
-        }
-        return 0;
+        return root.showTable(targets, Render::targets);
     }
 
     @Command(name = "show", description = "Show one target.")
     int show(@Parameters(paramLabel = "NAME", description = "the target's iSCSI name") String name) {
-        print(root.client().get("api/v1/targets/" + ApiClient.segment(name)));
-        return 0;
+        return print(root.client().get("api/v1/targets/" + ApiClient.segment(name)));
     }
 
     @Command(name = "create", description = "Create a target (no LUNs, no ACLs yet).")
@@ -51,8 +45,7 @@ final class TargetCommands implements Callable<Integer> {
         if (alias != null) {
             body.put("alias", alias);
         }
-        print(root.client().post("api/v1/targets", body));
-        return 0;
+        return print(root.client().post("api/v1/targets", body));
     }
 
     @Command(name = "delete", description = "Delete a target; its sessions lose access, LUN files stay.")
@@ -64,11 +57,7 @@ final class TargetCommands implements Callable<Integer> {
         return 0;
     }
 
-    private void print(JsonNode target) {
-        if (root.jsonOutput()) {
-            root.printJson(target);
-        } else {
-            Render.target(target, root.out());
-        }
+    private int print(JsonNode target) {
+        return root.show(target, Render::target);
     }
 }

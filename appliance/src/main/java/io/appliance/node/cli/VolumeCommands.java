@@ -27,12 +27,7 @@ final class VolumeCommands implements Callable<Integer> {
     @Command(name = "list", description = "List a pool's volumes with their extents and the LUN each backs.")
     int list(@Parameters(paramLabel = "POOL") String pool) {
         JsonNode volumes = root.client().get(path(pool));
-        if (root.jsonOutput()) {
-            root.printJson(volumes);
-        } else {
-            Render.volumes(volumes).print(root.out());
-        }
-        return 0;
+        return root.showTable(volumes, Render::volumes);
     }
 
     @Command(name = "create", description = "Carve a volume (lvcreate); the size is rounded up to whole extents.")
@@ -65,12 +60,7 @@ final class VolumeCommands implements Callable<Integer> {
     }
 
     private int print(JsonNode volume) {
-        if (root.jsonOutput()) {
-            root.printJson(volume);
-        } else {
-            Render.volume(volume, root.out());
-        }
-        return 0;
+        return root.show(volume, Render::volume);
     }
 
     private static String path(String pool) {
