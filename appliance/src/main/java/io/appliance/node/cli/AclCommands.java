@@ -2,28 +2,13 @@ package io.appliance.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code appliance acl list|create|delete}. */
 @Command(name = "acl", description = "List, create and delete the initiators admitted to a target.")
-final class AclCommands implements Callable<Integer> {
-
-    @ParentCommand
-    ApplianceCli root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        return ApplianceCli.usage(spec);
-    }
+final class AclCommands extends CommandGroup {
 
     @Command(name = "list", description = "List a target's ACLs (secrets are never shown).")
     int list(@Parameters(paramLabel = "TARGET") String target) {

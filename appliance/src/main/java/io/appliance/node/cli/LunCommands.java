@@ -2,28 +2,13 @@ package io.appliance.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code appliance lun list|create|resize|delete}. */
 @Command(name = "lun", description = "List, create, grow and delete the LUNs of a target.")
-final class LunCommands implements Callable<Integer> {
-
-    @ParentCommand
-    ApplianceCli root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        return ApplianceCli.usage(spec);
-    }
+final class LunCommands extends CommandGroup {
 
     @Command(name = "list", description = "List a target's LUNs.")
     int list(@Parameters(paramLabel = "TARGET") String target) {

@@ -4,30 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code appliance pool list|show|create|extend}. */
 @Command(name = "pool", description = "List, show, create and extend pools (LVM volume groups).")
-final class PoolCommands implements Callable<Integer> {
+final class PoolCommands extends CommandGroup {
 
     static final String POOLS = "api/v1/pools";
-
-    @ParentCommand
-    ApplianceCli root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        return ApplianceCli.usage(spec);
-    }
 
     @Command(name = "list", description = "List the node's pools, also those made by hand.")
     int list() {

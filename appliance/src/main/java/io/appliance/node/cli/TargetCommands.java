@@ -2,28 +2,13 @@ package io.appliance.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code appliance target list|show|create|delete}. */
 @Command(name = "target", description = "List, show, create and delete iSCSI targets.")
-final class TargetCommands implements Callable<Integer> {
-
-    @ParentCommand
-    ApplianceCli root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        return ApplianceCli.usage(spec);
-    }
+final class TargetCommands extends CommandGroup {
 
     @Command(name = "list", description = "List the targets.")
     int list() {

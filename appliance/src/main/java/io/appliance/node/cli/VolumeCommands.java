@@ -1,28 +1,13 @@
 package io.appliance.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code appliance volume list|create|extend|rename|remove}. */
 @Command(name = "volume", description = "List, create, extend, rename and remove volumes (LVM logical volumes).")
-final class VolumeCommands implements Callable<Integer> {
-
-    @ParentCommand
-    ApplianceCli root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        return ApplianceCli.usage(spec);
-    }
+final class VolumeCommands extends CommandGroup {
 
     @Command(name = "list", description = "List a pool's volumes with their extents and the LUN each backs.")
     int list(@Parameters(paramLabel = "POOL") String pool) {
