@@ -4,6 +4,7 @@ import io.appliance.config.ChapSettings;
 import io.appliance.config.IscsiNames;
 import io.appliance.iscsi.block.BlockDevice;
 import io.appliance.iscsi.block.FileBlockDevice;
+import io.appliance.iscsi.scsi.FileReservationStore;
 import io.appliance.iscsi.scsi.LogicalUnit;
 import io.appliance.iscsi.scsi.LunIdentity;
 import io.appliance.iscsi.scsi.ScsiTarget;
@@ -24,6 +25,7 @@ import io.appliance.node.store.LunRecord;
 import io.appliance.node.store.NodeStore;
 import io.appliance.node.store.TargetRecord;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,6 +62,8 @@ public final class TargetManager implements AutoCloseable {
     /** VPD 83h relative target port identifier of the node's single target port. */
     static final int RELATIVE_TARGET_PORT_ID = 1;
     private static final Logger LOG = LoggerFactory.getLogger(TargetManager.class);
+    /** Under the state directory: one {@code <lun uuid>.pr} file of persistent reservations per LUN. */
+    static final String RESERVATIONS_DIRECTORY = "reservations";
 
     private final NodeStore store;
     private final TargetRegistry registry;
@@ -294,7 +298,15 @@ public final class TargetManager implements AutoCloseable {
      * {@code undoBacking} (deletes a new file, removes a carved volume) and leaves no row.
      */
     private void present(LunRecord record, ServedBacking backing, Runnable undoBacking) {
-        LogicalUnit unit = new LogicalUnit(LunIdentity.derive(record.uuid()), backing.device(), record.readOnly());
+        LogicalUnit unit;
+        try {
+            unit = new LogicalUnit(LunIdentity.derive(record.uuid()), backing.device(), record.readOnly(),
+                    reservationStore(record.uuid()));
+        } catch (RuntimeException e) {
+            backing.device().close();
+            undoBacking.run();
+            throw e;
+        }
         ServedTarget servedTarget = served.get(key(record.targetName()));
         try {
             store.insertLun(record);
@@ -391,6 +403,7 @@ public final class TargetManager implements AutoCloseable {
             if (deleteBacking) {
                 deleteBacking(record);
             }
+            deleteReservations(record.uuid());
             LOG.info("Deleted LUN {} of {}{}", lun, targetRecord.name(), deleteBacking ? " and its " + record.backing().kind() : "");
         }
     }
@@ -621,7 +634,15 @@ public final class TargetManager implements AutoCloseable {
             LOG.warn("{}: {} has grown to {} bytes; serving that size", where, what, device.size());
             store.updateLunSize(lun.targetName(), lun.lun(), device.size());
         }
-        LogicalUnit unit = new LogicalUnit(LunIdentity.derive(lun.uuid()), device, lun.readOnly());
+        LogicalUnit unit;
+        try {
+            unit = new LogicalUnit(LunIdentity.derive(lun.uuid()), device, lun.readOnly(), reservationStore(lun.uuid()));
+        } catch (UncheckedIOException e) {
+            device.close();
+            servedTarget.offline.put(lun.lun(), "cannot read its persistent reservations: " + e.getMessage());
+            LOG.error("{} is offline: cannot read its persistent reservations", where, e);
+            return;
+        }
         servedTarget.scsi.addLun(lun.lun(), unit);
         servedTarget.luns.put(lun.lun(), new ServedLun(unit, opened.get()));
     }
@@ -712,6 +733,30 @@ public final class TargetManager implements AutoCloseable {
     private static String describe(Exception e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : " " + message);
+    }
+
+    /** The LUN's persistent reservations (SPC-4 §5.13), kept across restarts: {@code <stateDirectory>/reservations/<uuid>.pr}. */
+    private FileReservationStore reservationStore(UUID lunUuid) {
+        Path directory = layout.stateDirectory().resolve(RESERVATIONS_DIRECTORY);
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + directory, e);
+        }
+        return new FileReservationStore(reservationFile(lunUuid));
+    }
+
+    Path reservationFile(UUID lunUuid) {
+        return layout.stateDirectory().resolve(RESERVATIONS_DIRECTORY).resolve(lunUuid + ".pr");
+    }
+
+    private void deleteReservations(UUID lunUuid) {
+        Path file = reservationFile(lunUuid);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Could not remove the persistent reservations {} of a deleted LUN", file, e);
+        }
     }
 
     private static void deleteQuietly(Path path) {

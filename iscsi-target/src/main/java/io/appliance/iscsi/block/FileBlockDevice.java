@@ -27,10 +27,14 @@ import java.util.concurrent.RejectedExecutionException;
  * completed. An executor thread that is interrupted while it does I/O makes the JDK close the
  * channel; the device then reopens the file for later requests instead of failing forever.
  *
- * <p>{@link #discard} does nothing (punching holes comes with thin provisioning) and
- * {@link #discardZeroes()} is false.
+ * <p>Thin provisioning: {@link #discard} punches a hole (fallocate(2)
+ * {@code FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE}, through {@link FileSpace}), and
+ * {@link #extentAt} finds holes with lseek(2) {@code SEEK_DATA}/{@code SEEK_HOLE}. Whether the
+ * file system punches holes is probed once at open (a punch past the end of the file); when it
+ * does not, or the device is read-only, discard does nothing and {@link #discardZeroes()} is
+ * false.
  */
-public final class FileBlockDevice implements BlockDevice {
+public final class FileBlockDevice implements BlockDevice, AllocationMap {
 
     private final Path file;
     private final int blockSize;
@@ -40,9 +44,12 @@ public final class FileBlockDevice implements BlockDevice {
     private volatile FileChannel channel;
     private final Object reopenLock = new Object();
     private final RequestGate gate = new RequestGate(this::closeChannel);
+    /** Punch-hole and hole-finding handle; null when the file system cannot punch holes or read-only. */
+    private final FileSpace space;
 
     private FileBlockDevice(Path file, int blockSize, boolean readOnly, long size, FileChannel channel,
-            Executor ioExecutor) {
+            Executor ioExecutor, FileSpace space) {
+        this.space = space;
         this.file = file;
         this.blockSize = blockSize;
         this.readOnly = readOnly;
@@ -70,7 +77,8 @@ public final class FileBlockDevice implements BlockDevice {
             if (size == 0) {
                 throw new IllegalArgumentException("file " + file + " is smaller than one block of " + blockSize);
             }
-            return new FileBlockDevice(file, blockSize, readOnly, size, channel, ioExecutor);
+            return new FileBlockDevice(file, blockSize, readOnly, size, channel, ioExecutor,
+                readOnly ? null : openSpace(file, channel.size(), blockSize));
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -108,6 +116,21 @@ public final class FileBlockDevice implements BlockDevice {
         if (blockSize != 512 && blockSize != 4096) {
             throw new IllegalArgumentException("block size must be 512 or 4096: " + blockSize);
         }
+    }
+
+    /** The space handle when punching holes works on this file system, else null. */
+    private static FileSpace openSpace(Path file, long endOfFile, int blockSize) {
+        FileSpace space;
+        try {
+            space = FileSpace.open(file);
+        } catch (IOException | LinkageError | RuntimeException e) {
+            return null; // no libc binding or no access: the device is simply not thin
+        }
+        if (space.punchHoleSupported(endOfFile, Math.max(blockSize, 4096))) {
+            return space;
+        }
+        space.close();
+        return null;
     }
 
     private static FileChannel openChannel(Path file, boolean readOnly) throws IOException {
@@ -194,12 +217,64 @@ public final class FileBlockDevice implements BlockDevice {
         if (invalid != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(invalid));
         }
-        return CompletableFuture.completedFuture(null);
+        if (space == null || length == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return submit(offset, length, () -> space.punchHole(offset, length));
     }
 
     @Override
     public boolean discardZeroes() {
-        return false;
+        return space != null;
+    }
+
+    /**
+     * The run of holes or data at {@code offset} (lseek SEEK_DATA/SEEK_HOLE), cut to whole blocks:
+     * a block partly holding data counts as mapped. Without punch-hole support everything is
+     * reported mapped.
+     */
+    @Override
+    public CompletableFuture<Extent> extentAt(long offset, long maxLength) {
+        long limit = Math.min(maxLength, size - offset);
+        if (offset < 0 || offset % blockSize != 0 || offset >= size || limit < blockSize) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "offset " + offset + " and length " + maxLength + " must name a block of " + this));
+        }
+        CompletableFuture<Extent> answer = new CompletableFuture<>();
+        if (space == null) {
+            answer.complete(new Extent(offset, limit / blockSize * blockSize, true));
+            return answer;
+        }
+        submit(offset, 0, () -> answer.complete(probeExtent(offset, limit)))
+                .whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        answer.completeExceptionally(failure);
+                    }
+                });
+        return answer;
+    }
+
+    private Extent probeExtent(long offset, long limit) throws IOException {
+        long data = space.nextData(offset);
+        long end;
+        boolean mapped;
+        if (data == offset) {
+            long hole = space.nextHole(offset);
+            end = hole < 0 ? offset + limit : hole;
+            mapped = true;
+            end = (end + blockSize - 1) / blockSize * blockSize; // a block partly holding data is mapped
+        } else {
+            mapped = false;
+            end = data < 0 ? offset + limit : data / blockSize * blockSize;
+        }
+        long length = Math.min(end, offset + limit) - offset;
+        if (length < blockSize) {
+            // data starts inside this block: the block is mapped
+            long hole = space.nextHole(data);
+            long mappedEnd = hole < 0 ? offset + limit : (hole + blockSize - 1) / blockSize * blockSize;
+            return new Extent(offset, Math.max(blockSize, Math.min(mappedEnd, offset + limit) - offset), true);
+        }
+        return new Extent(offset, length / blockSize * blockSize, mapped);
     }
 
     @Override
@@ -263,6 +338,9 @@ public final class FileBlockDevice implements BlockDevice {
 
     /** Runs once, after close, when the last request has finished. */
     private void closeChannel() {
+        if (space != null) {
+            space.close();
+        }
         synchronized (reopenLock) {
             try {
                 channel.close();

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 final class InquiryHandler implements CommandHandler {
 
     /** Supported VPD pages, ascending (SPC-4 §7.8.13 requires the order). */
-    static final int[] SUPPORTED_PAGES = {0x00, 0x80, 0x83, 0xB0, 0xB1, 0xB2};
+    static final int[] SUPPORTED_PAGES = {0x00, 0x80, 0x83, 0x8F, 0xB0, 0xB1, 0xB2};
 
     private static final int STANDARD_LENGTH = 96;
     private static final int NO_UNIT_PERIPHERAL = 0x7F;
@@ -54,9 +54,10 @@ final class InquiryHandler implements CommandHandler {
             case 0x00 -> supportedPages();
             case 0x80 -> unitSerialNumber(unit);
             case 0x83 -> deviceIdentification(unit, context);
+            case 0x8F -> CopyManager.thirdPartyCopyPage();
             case 0xB0 -> blockLimits(unit);
             case 0xB1 -> blockDeviceCharacteristics();
-            case 0xB2 -> logicalBlockProvisioning();
+            case 0xB2 -> logicalBlockProvisioning(unit);
             default -> throw SenseException.invalidFieldInCdb(2, -1);
         };
         return DataIn.truncated(page, allocationLength);
@@ -71,6 +72,7 @@ final class InquiryHandler implements CommandHandler {
         data[3] = 0x12;         // NORMACA 0, HISUP 1, RESPONSE DATA FORMAT 2
         data[4] = (byte) (STANDARD_LENGTH - 5);
         data[5] = 0;            // SCCS, ACC, TPGS 00b (no ALUA), 3PC, PROTECT all 0
+        data[5] |= 0x08;        // 3PC: EXTENDED COPY and RECEIVE COPY RESULTS supported (SPC-4 §6.6.2)
         data[6] = 0;            // ENCSERV, MULTIP 0
         data[7] = 0x02;         // CMDQUE 1: full task management model
         LunIdentity identity = unit == null ? null : unit.identity();
@@ -153,14 +155,25 @@ final class InquiryHandler implements CommandHandler {
     /**
      * Block Limits VPD page, SBC-3 §6.5.3 Table 151: no COMPARE AND WRITE, optimal granularity one
      * physical block, MAXIMUM and OPTIMAL TRANSFER LENGTH {@link LogicalUnit#MAX_TRANSFER_BYTES},
-     * no UNMAP (counts 0) and no WRITE SAME limit.
+     * WSNZ and MAXIMUM WRITE SAME LENGTH, and the UNMAP limits of {@link ThinProvisioning} when
+     * the unit is thin provisioned (counts 0 otherwise).
      */
     private static byte[] blockLimits(LogicalUnit unit) {
         byte[] page = header(0xB0, 0x3C);
+        page[5] = (byte) CompareAndWriteHandler.MAX_BLOCKS; // MAXIMUM COMPARE AND WRITE LENGTH
         Cdb.putShort(page, 6, 1 << unit.logicalBlocksPerPhysicalBlockExponent());
         Cdb.putInt(page, 8, unit.maxTransferBlocks());
         Cdb.putInt(page, 12, unit.maxTransferBlocks());
         Cdb.putInt(page, 16, unit.maxTransferBlocks()); // MAXIMUM PREFETCH LENGTH
+        page[4] |= 0x01; // WSNZ: WRITE SAME with NUMBER OF LOGICAL BLOCKS 0 is refused
+        Cdb.putLong(page, 36, ThinProvisioning.MAX_WRITE_SAME_BLOCKS);
+        if (ThinProvisioning.enabled(unit)) {
+            // SBC-3 §6.5.3: UNMAP limits only when LBPU is set in the provisioning page
+            Cdb.putInt(page, 20, ThinProvisioning.MAX_UNMAP_BLOCKS);
+            Cdb.putInt(page, 24, ThinProvisioning.MAX_UNMAP_DESCRIPTORS);
+            Cdb.putInt(page, 28, ThinProvisioning.unmapGranularityBlocks(unit));
+            page[32] = (byte) 0x80; // UGAVALID 1, UNMAP GRANULARITY ALIGNMENT 0
+        }
         return page;
     }
 
@@ -172,11 +185,17 @@ final class InquiryHandler implements CommandHandler {
     }
 
     /**
-     * Logical Block Provisioning VPD page, SBC-3 §6.5.4: LBPU, LBPWS, LBPWS10, LBPRZ, ANC_SUP, DP
-     * all 0 and PROVISIONING TYPE 000b (fully provisioned), matching LBPME 0 in READ CAPACITY(16).
+     * Logical Block Provisioning VPD page, SBC-3 §6.5.4: for a thin provisioned unit LBPU, LBPWS,
+     * LBPWS10 and LBPRZ 1 and PROVISIONING TYPE 010b (thin); otherwise all 0 and type 000b (fully
+     * provisioned). ANC_SUP and DP 0. Matches LBPME/LBPRZ in READ CAPACITY(16).
      */
-    private static byte[] logicalBlockProvisioning() {
-        return header(0xB2, 4);
+    private static byte[] logicalBlockProvisioning(LogicalUnit unit) {
+        byte[] page = header(0xB2, 4);
+        if (ThinProvisioning.enabled(unit)) {
+            page[5] = (byte) 0xE4; // LBPU, LBPWS, LBPWS10, LBPRZ
+            page[6] = 0x02;        // PROVISIONING TYPE: thin
+        }
+        return page;
     }
 
     private static byte[] header(int pageCode, int pageLength) {

@@ -35,6 +35,7 @@ public final class LogicalUnit implements AutoCloseable {
     private final InFlightTracker inFlight = new InFlightTracker();
     private final BlockRangeLock rangeLock = new BlockRangeLock();
     private final Set<ScsiTarget> presenters = new CopyOnWriteArraySet<>();
+    private final PersistentReservations persistentReservations;
 
     /**
      * @param identity what INQUIRY reports
@@ -42,6 +43,23 @@ public final class LogicalUnit implements AutoCloseable {
      * @param readOnly writes end in DATA PROTECT / WRITE PROTECTED and MODE SENSE reports WP and SWP
      */
     public LogicalUnit(LunIdentity identity, BlockDevice device, boolean readOnly) {
+        this(identity, device, readOnly, new InMemoryReservationStore());
+    }
+
+    /**
+     * @param identity     what INQUIRY reports
+     * @param device       the backing store; closed by {@link #close()}
+     * @param readOnly     writes end in DATA PROTECT / WRITE PROTECTED
+     * @param reservations where the persistent reservations (SPC-4 §5.13) live; loaded here, saved
+     *                     before each PERSISTENT RESERVE OUT that changes them completes
+     * @throws java.io.UncheckedIOException when the stored reservations cannot be read
+     */
+    public LogicalUnit(LunIdentity identity, BlockDevice device, boolean readOnly, ReservationStore reservations) {
+        this.persistentReservations = PersistentReservations.open(reservations, (condition, nexuses) -> {
+            for (ScsiTarget target : presenters) {
+                target.establishWhere(this, condition, nexuses);
+            }
+        });
         this.identity = Objects.requireNonNull(identity, "identity");
         this.device = Objects.requireNonNull(device, "device");
         this.readOnly = readOnly;
@@ -129,6 +147,11 @@ public final class LogicalUnit implements AutoCloseable {
         for (ScsiTarget target : presenters) {
             target.establish(this, UnitAttention.MODE_PARAMETERS_CHANGED, changer);
         }
+    }
+
+    /** Registrations and reservation of SPC-4 persistent reservations; they survive resets and nexus loss. */
+    PersistentReservations persistentReservations() {
+        return persistentReservations;
     }
 
     /** True when an SPC-2 reservation is held through a nexus other than {@code nexus}. */

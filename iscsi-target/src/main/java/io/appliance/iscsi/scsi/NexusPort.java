@@ -71,6 +71,11 @@ final class NexusPort implements ScsiNexusPort {
         return visible;
     }
 
+    /** The logical unit an initiator-visible LUN addresses through this port, or null (EXTENDED COPY resolves its targets with it). */
+    LogicalUnit visibleUnit(long lun) {
+        return unitAt(lun);
+    }
+
     private LogicalUnit unitAt(long lun) {
         if (lun < 0 || lun > ScsiTarget.MAX_LUN) {
             return null;
@@ -106,6 +111,10 @@ final class NexusPort implements ScsiNexusPort {
             if (unit != null && !descriptor.has(CommandDescriptor.Attribute.ALLOWED_UNDER_OTHERS_RESERVATION)
                     && unit.reservedByOther(nexus())) {
                 throw new ReservationConflictException(descriptor.name() + " on a unit reserved by another nexus");
+            }
+            if (unit != null) {
+                // SPC-4 §5.13.1 Table 62, SBC-3 Table 13: the persistent reservation decides what may run
+                unit.persistentReservations().checkAccess(nexus(), cdb);
             }
             context = new CommandContext(command, unit, this);
             return run(descriptor, context);

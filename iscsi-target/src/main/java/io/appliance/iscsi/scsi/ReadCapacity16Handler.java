@@ -5,8 +5,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * READ CAPACITY(16), service action 10h of SERVICE ACTION IN(16) — SBC-3 §5.17, Table 65:
  * last LBA, block length, no protection (P_TYPE/PROT_EN 0), LOGICAL BLOCKS PER PHYSICAL BLOCK
- * EXPONENT for the 4 KiB physical block, LBPME 0 and LBPRZ 0 (no thin provisioning yet; Block
- * Limits and Logical Block Provisioning VPD pages say the same), lowest aligned LBA 0.
+ * EXPONENT for the 4 KiB physical block, LBPME and LBPRZ 1 when the unit is thin provisioned
+ * ({@link ThinProvisioning#enabled}; the Logical Block Provisioning VPD page says the same),
+ * lowest aligned LBA 0.
  */
 final class ReadCapacity16Handler implements CommandHandler {
 
@@ -24,6 +25,9 @@ final class ReadCapacity16Handler implements CommandHandler {
         Cdb.putLong(data, 0, unit.capacityBlocks() - 1);
         Cdb.putInt(data, 8, unit.blockSize());
         data[13] = (byte) unit.logicalBlocksPerPhysicalBlockExponent();
+        if (ThinProvisioning.enabled(unit)) {
+            data[14] = (byte) 0xC0; // SBC-3 Table 65: LBPME 1, LBPRZ 1
+        }
         return DataIn.truncated(data, Cdb.u32(cdb, 10));
     }
 }

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Predicate;
 
 /**
  * The SCSI target device behind one iSCSI target: its logical units by LUN, and the per-nexus
@@ -157,6 +158,15 @@ public final class ScsiTarget implements ScsiTargetDevice {
     void establish(LogicalUnit unit, UnitAttention condition, ItNexus except) {
         for (NexusState state : nexuses.values()) {
             if (!state.nexus().equals(except)) {
+                state.establish(unit, condition);
+            }
+        }
+    }
+
+    /** Establishes {@code condition} on {@code unit} for every nexus {@code which} accepts. */
+    void establishWhere(LogicalUnit unit, UnitAttention condition, Predicate<ItNexus> which) {
+        for (NexusState state : nexuses.values()) {
+            if (which.test(state.nexus())) {
                 state.establish(unit, condition);
             }
         }

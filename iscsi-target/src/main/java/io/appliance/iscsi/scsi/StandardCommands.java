@@ -43,7 +43,25 @@ final class StandardCommands {
         add(commands, 0x56, "RESERVE(10)", none, new ReserveHandler(), 0, 0, 0, 0, 0, 0, 0, 0, C);
         add(commands, 0x57, "RELEASE(10)", release, new ReleaseHandler(), 0, 0, 0, 0, 0, 0, 0, 0, C);
         add(commands, 0x5A, "MODE SENSE(10)", none, new ModeSenseHandler(true), 0x18, 0xFF, 0xFF, 0, 0, 0, 0xFF, 0xFF, C);
+        CopyManager copyManager = new CopyManager();
+        add(commands, 0x83, "EXTENDED COPY(LID1)", none, new ExtendedCopyHandler(copyManager),
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, C);
+        addServiceAction(commands, 0x84, ReceiveCopyResultsHandler.COPY_STATUS, "RECEIVE COPY RESULTS(COPY STATUS)", none,
+                new ReceiveCopyResultsHandler(copyManager), 0xFF, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, C);
+        addServiceAction(commands, 0x84, ReceiveCopyResultsHandler.OPERATING_PARAMETERS,
+                "RECEIVE COPY RESULTS(OPERATING PARAMETERS)", none, new ReceiveCopyResultsHandler(copyManager),
+                0xFF, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, C);
         add(commands, 0xA0, "REPORT LUNS", unitless, new ReportLunsHandler(), 0, 0xFF, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, C);
+        for (int action = PersistentReserveInHandler.READ_KEYS; action <= PersistentReserveInHandler.READ_FULL_STATUS;
+                action++) {
+            addServiceAction(commands, 0x5E, action, "PERSISTENT RESERVE IN", none, new PersistentReserveInHandler(action),
+                    0, 0, 0, 0, 0, 0xFF, 0xFF, C);
+        }
+        for (int action = PersistentReserveOutHandler.REGISTER;
+                action <= PersistentReserveOutHandler.REGISTER_AND_MOVE; action++) {
+            addServiceAction(commands, 0x5F, action, "PERSISTENT RESERVE OUT", none,
+                    new PersistentReserveOutHandler(action), 0xFF, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, C);
+        }
         addServiceAction(commands, 0xA3, 0x0C, "REPORT SUPPORTED OPERATION CODES", none,
                 new ReportSupportedOperationCodesHandler(), 0x87, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, C);
 
@@ -60,15 +78,22 @@ final class StandardCommands {
         add(commands, 0x34, "PRE-FETCH(10)", none, new PreFetchHandler(BlockCdb.TEN), ten(0x02));
         add(commands, 0x35, "SYNCHRONIZE CACHE(10)", none, new SynchronizeCacheHandler(BlockCdb.TEN), ten(0x02));
         add(commands, 0x37, "READ DEFECT DATA(10)", none, new ReadDefectDataHandler(false), 0, 0x1F, 0, 0, 0, 0, 0xFF, 0xFF, C);
+        add(commands, 0x41, "WRITE SAME(10)", none, new WriteSameHandler(BlockCdb.TEN), ten(0x08));
+        add(commands, 0x42, "UNMAP", none, new UnmapHandler(), 0, 0, 0, 0, 0, 0x1F, 0xFF, 0xFF, C);
         add(commands, 0x88, "READ(16)", none, new ReadHandler(BlockCdb.SIXTEEN), sixteen(0x18));
+        add(commands, 0x89, "COMPARE AND WRITE", none, new CompareAndWriteHandler(),
+                0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0xFF, 0x1F, C);
         add(commands, 0x8A, "WRITE(16)", none, new WriteHandler(BlockCdb.SIXTEEN), sixteen(0x18));
         add(commands, 0x8B, "ORWRITE(16)", none, new OrWriteHandler(), sixteen(0x18));
         add(commands, 0x8E, "WRITE AND VERIFY(16)", none, new WriteAndVerifyHandler(BlockCdb.SIXTEEN), sixteen(0x12));
         add(commands, 0x8F, "VERIFY(16)", none, new VerifyHandler(BlockCdb.SIXTEEN), sixteen(0x16));
         add(commands, 0x90, "PRE-FETCH(16)", none, new PreFetchHandler(BlockCdb.SIXTEEN), sixteen(0x02));
         add(commands, 0x91, "SYNCHRONIZE CACHE(16)", none, new SynchronizeCacheHandler(BlockCdb.SIXTEEN), sixteen(0x02));
+        add(commands, 0x93, "WRITE SAME(16)", none, new WriteSameHandler(BlockCdb.SIXTEEN), sixteen(0x09));
         addServiceAction(commands, 0x9E, 0x10, "READ CAPACITY(16)", none, new ReadCapacity16Handler(),
                 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, C);
+        addServiceAction(commands, 0x9E, 0x12, "GET LBA STATUS", none, new GetLbaStatusHandler(),
+                0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, C);
         add(commands, 0xA8, "READ(12)", none, new ReadHandler(BlockCdb.TWELVE), twelve(0x18));
         add(commands, 0xAA, "WRITE(12)", none, new WriteHandler(BlockCdb.TWELVE), twelve(0x18));
         add(commands, 0xAE, "WRITE AND VERIFY(12)", none, new WriteAndVerifyHandler(BlockCdb.TWELVE), twelve(0x12));

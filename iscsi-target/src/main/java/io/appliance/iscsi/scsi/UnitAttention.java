@@ -12,6 +12,12 @@ enum UnitAttention {
     CAPACITY_DATA_CHANGED(0x2A, 0x09),
     /** 2Ah/01h MODE PARAMETERS CHANGED (another nexus ran MODE SELECT). */
     MODE_PARAMETERS_CHANGED(0x2A, 0x01),
+    /** 2Ah/03h RESERVATIONS PREEMPTED: a PERSISTENT RESERVE OUT CLEAR removed this nexus' registration. */
+    RESERVATIONS_PREEMPTED(0x2A, 0x03),
+    /** 2Ah/04h RESERVATIONS RELEASED: a Registrants Only / All Registrants reservation was released. */
+    RESERVATIONS_RELEASED(0x2A, 0x04),
+    /** 2Ah/05h REGISTRATIONS PREEMPTED: a PREEMPT removed this nexus' registration. */
+    REGISTRATIONS_PREEMPTED(0x2A, 0x05),
     /** 3Fh/0Eh REPORTED LUNS DATA HAS CHANGED. */
     REPORTED_LUNS_DATA_CHANGED(0x3F, 0x0E);
 

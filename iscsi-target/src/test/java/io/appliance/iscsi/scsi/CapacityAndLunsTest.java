@@ -60,7 +60,7 @@ class CapacityAndLunsTest {
 
     @Test
     void unknownServiceActionOfAKnownFamilyIsInvalidFieldAtByteOne() {
-        run(port, cdb(0x9E, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0))
+        run(port, cdb(0x9E, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0))
                 .hasSense(0x05, 0x24, 0x00).hasFieldPointer(true, 1, 4);
     }
 

@@ -22,8 +22,8 @@ class DispatcherTest {
 
     @Test
     void unknownOpcodeIsInvalidCommandOperationCode() {
-        run(port, cdb(0x5E, 0, 0, 0, 0, 0, 0, 0, 0, 0)).hasSense(0x05, 0x20, 0x00);
-        run(port, cdb(0x42, 0, 0, 0, 0, 0, 0, 0, 0, 0)).hasSense(0x05, 0x20, 0x00);
+        run(port, cdb(0xC0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).hasSense(0x05, 0x20, 0x00);
+        run(port, cdb(0x4D, 0, 0, 0, 0, 0, 0, 0, 0, 0)).hasSense(0x05, 0x20, 0x00); // LOG SENSE
     }
 
     @Test

@@ -63,7 +63,7 @@ class InquiryTest {
         byte[] data = run(port, inquiry(1, 0x00, 255)).isGood().data;
         assertThat(data[1]).isEqualTo((byte) 0x00);
         byte[] pages = Arrays.copyOfRange(data, 4, 4 + Cdb.u16(data, 2));
-        assertThat(pages).containsExactly(0x00, 0x80, 0x83, 0xB0, 0xB1, 0xB2);
+        assertThat(pages).containsExactly(0x00, 0x80, 0x83, 0x8F, 0xB0, 0xB1, 0xB2);
         for (byte page : pages) {
             assertThat(run(port, inquiry(1, page & 0xFF, 255)).isGood().data[1]).isEqualTo(page);
         }

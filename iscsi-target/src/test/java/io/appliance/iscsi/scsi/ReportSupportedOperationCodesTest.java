@@ -37,7 +37,13 @@ class ReportSupportedOperationCodesTest {
         assertThat(reported).containsExactlyElementsOf(table);
         assertThat(reported).contains("28/-/10", "9E/10/16", "A3/c/12", "12/-/6");
         assertThat(reported).contains("37/-/10", "8B/-/16", "B7/-/12");
-        assertThat(reported).hasSize(38);
+        assertThat(reported).contains("41/-/10", "42/-/10", "93/-/16", "9E/12/16");
+        int thinProvisioning = 4; // WRITE SAME(10), UNMAP, WRITE SAME(16), GET LBA STATUS
+        int persistentReservations = 4 + 8; // PERSISTENT RESERVE IN and OUT service actions
+        assertThat(reported).contains("5E/0/10", "5E/3/10", "5F/0/10", "5F/7/10");
+        int copyOffload = 4; // COMPARE AND WRITE, EXTENDED COPY, RECEIVE COPY RESULTS 00h and 03h
+        assertThat(reported).contains("89/-/16", "83/-/16", "84/0/16", "84/3/16");
+        assertThat(reported).hasSize(38 + persistentReservations + thinProvisioning + copyOffload);
     }
 
     @Test
@@ -68,7 +74,7 @@ class ReportSupportedOperationCodesTest {
         byte[] data = run(port, rsoc(0, 1, 0xC1, 0, 65535)).isGood().data;
         assertThat(data[1] & 0x07).isEqualTo(1);
         assertThat(Cdb.u16(data, 2)).isZero();
-        byte[] unknownAction = run(port, rsoc(0, 2, 0x9E, 0x12, 65535)).isGood().data;
+        byte[] unknownAction = run(port, rsoc(0, 2, 0x9E, 0x13, 65535)).isGood().data;
         assertThat(unknownAction[1] & 0x07).isEqualTo(1);
     }
 

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Durability: a write with force unit access runs {@code force(false)} (fdatasync) on each
  * backing file it touched before completing; {@link #flush()} runs it on every backing file.
- * {@link #discard} does nothing and {@link #discardZeroes()} is false.
+ * {@link #discard} punches holes (fallocate(2) PUNCH_HOLE | KEEP_SIZE) in the backing files at
+ * the extent map's offsets, one per piece, when every backing file supports it (probed at open and
+ * reload, {@link BackingSpaces}); {@link #discardZeroes()} says whether it does. Otherwise
+ * discard does nothing.
  *
  * <p>Close: {@link #close()} refuses new requests at once ({@link ClosedChannelException}); the
  * backing files are closed when the last request already accepted has completed.
@@ -59,6 +63,11 @@ public final class LogicalVolumeDevice implements BlockDevice {
     private volatile ExtentMap map;
     private final Object reloadLock = new Object();
     private final RequestGate gate;
+    private final BackingSpaces spaces = new BackingSpaces();
+    /** Whether every backing file of the current map punches holes; false when read-only. */
+    private volatile boolean punchHoles;
+    /** Largest range one extent-map lookup covers; a discard is split into such pieces. */
+    private static final int DISCARD_SLICE_BYTES = 1 << 30;
 
     private LogicalVolumeDevice(VolumeCatalog catalog, String pool, String volume, VolumeAccess access,
             int blockSize, boolean readOnly, Executor ioExecutor, BackingChannels channels, ExtentMap map) {
@@ -70,8 +79,12 @@ public final class LogicalVolumeDevice implements BlockDevice {
         this.readOnly = readOnly;
         this.ioExecutor = ioExecutor;
         this.channels = channels;
-        this.gate = new RequestGate(channels::close);
+        this.gate = new RequestGate(() -> {
+            channels.close();
+            spaces.close();
+        });
         this.map = map;
+        this.punchHoles = !readOnly && spaces.allSupportPunchHole(map.backingFiles());
     }
 
     /**
@@ -191,6 +204,11 @@ public final class LogicalVolumeDevice implements BlockDevice {
                         + " extend it back to at least " + current.sizeBytes() + " bytes");
             }
             map = next;
+            if (punchHoles && !spaces.allSupportPunchHole(next.backingFiles())) {
+                LOG.warn("volume {} now has a backing file that cannot punch holes: discards are ignored from now on",
+                        found.fullName());
+                punchHoles = false;
+            }
             if (next.sizeBytes() != current.sizeBytes()) {
                 LOG.info("volume {} grew from {} to {} bytes ({} ranges)", found.fullName(), current.sizeBytes(),
                         next.sizeBytes(), next.ranges().size());
@@ -258,16 +276,31 @@ public final class LogicalVolumeDevice implements BlockDevice {
 
     @Override
     public CompletableFuture<Void> discard(long offset, long length) {
-        String invalid = checkRange(offset, length, map.sizeBytes());
+        ExtentMap snapshot = map;
+        String invalid = checkRange(offset, length, snapshot.sizeBytes());
         if (invalid != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(invalid));
         }
-        return CompletableFuture.completedFuture(null);
+        if (!punchHoles || length == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!gate.enter()) {
+            return CompletableFuture.failedFuture(new ClosedChannelException());
+        }
+        List<ExtentMap.Piece> pieces = new ArrayList<>();
+        for (long at = offset; at < offset + length; at += DISCARD_SLICE_BYTES) {
+            pieces.addAll(snapshot.pieces(at, (int) Math.min(DISCARD_SLICE_BYTES, offset + length - at)));
+        }
+        PendingRequest request = new PendingRequest(pieces.size(), () -> { });
+        for (ExtentMap.Piece piece : pieces) {
+            run(request, () -> spaces.punchHole(piece.backingFile(), piece.backingPosition(), piece.length()));
+        }
+        return request.done;
     }
 
     @Override
     public boolean discardZeroes() {
-        return false;
+        return punchHoles;
     }
 
     @Override
