@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * PERSISTENT RESERVE OUT — SPC-4 §6.14: REGISTER, RESERVE, RELEASE, CLEAR, PREEMPT, PREEMPT AND
@@ -39,9 +42,29 @@ final class PersistentReserveOutHandler implements CommandHandler {
         this.serviceAction = serviceAction;
     }
 
+    /**
+     * PR OUT saves the new state durably (fsync) before it completes; that must not run on the
+     * transport's event loop, so every PR OUT runs on this one thread (they are rare and the state
+     * serialises them anyway).
+     */
+    private static final Executor STORE_THREAD = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "pr-store");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     @Override
-    public CompletableFuture<ScsiResult> execute(CommandContext context)
-            throws SenseException, ReservationConflictException {
+    public CompletableFuture<ScsiResult> execute(CommandContext context) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return apply(context);
+            } catch (SenseException | ReservationConflictException e) {
+                throw new CompletionException(e);
+            }
+        }, STORE_THREAD);
+    }
+
+    private ScsiResult apply(CommandContext context) throws SenseException, ReservationConflictException {
         byte[] cdb = context.cdb();
         long listLength = Cdb.u32(cdb, 5);
         context.transferBytes(listLength);
@@ -79,7 +102,7 @@ final class PersistentReserveOutHandler implements CommandHandler {
             case PREEMPT, PREEMPT_AND_ABORT -> reservations.preempt(nexus, key, serviceActionKey, type(cdb));
             default -> throw new IllegalStateException("service action " + serviceAction);
         }
-        return CompletableFuture.completedFuture(ScsiResult.goodWrite(listLength));
+        return ScsiResult.goodWrite(listLength);
     }
 
     /**
@@ -87,7 +110,7 @@ final class PersistentReserveOutHandler implements CommandHandler {
      * PORT IDENTIFIER (only this target port is known) and one iSCSI TransportID naming an initiator
      * port (FORMAT CODE 01b: name and ISID, §7.6.4.6).
      */
-    private CompletableFuture<ScsiResult> registerAndMove(CommandContext context, long listLength)
+    private ScsiResult registerAndMove(CommandContext context, long listLength)
             throws SenseException, ReservationConflictException {
         if (listLength < PARAMETER_LIST_LENGTH || listLength > PARAMETER_LIST_LENGTH + MAX_TRANSPORT_ID_LENGTH) {
             throw SenseException.parameterListLengthError();
@@ -117,7 +140,7 @@ final class PersistentReserveOutHandler implements CommandHandler {
         ItNexus destination = destination(transportId, own.targetName(), own.targetPortalGroupTag());
         context.unit().persistentReservations().registerAndMove(own, key, serviceActionKey, destination,
                 (flags & UNREG) != 0, (flags & APTPL) != 0);
-        return CompletableFuture.completedFuture(ScsiResult.goodWrite(listLength));
+        return ScsiResult.goodWrite(listLength);
     }
 
     /** The I_T nexus an iSCSI initiator port TransportID names on this target port. */
