@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Runs libiscsi's {@code iscsi-test-cu} over family {@code ALL} with data-changing tests allowed
@@ -26,8 +27,23 @@ public final class ConformanceSuiteRunner {
      */
     public static ConformanceRun run(String name, IscsiEndpoint endpoint, Duration limit, Path directory)
             throws IOException, InterruptedException {
+        return run(name, List.of("iscsi-test-cu", "-d", "-t", "ALL", endpoint.lunUrl()), limit, directory);
+    }
+
+    /**
+     * The same, with two URLs to one LUN (two sessions: libiscsi's MultipathIO suite runs) and two
+     * initiator names (the reservation tests use the second as another I_T nexus).
+     */
+    public static ConformanceRun runMultipath(String name, IscsiEndpoint endpoint, String initiator,
+            String secondInitiator, Duration limit, Path directory) throws IOException, InterruptedException {
+        return run(name, List.of("iscsi-test-cu", "-d", "-i", initiator, "-I", secondInitiator, "-t", "ALL",
+                endpoint.lunUrl(), endpoint.lunUrl()), limit, directory);
+    }
+
+    private static ConformanceRun run(String name, List<String> command, Duration limit, Path directory)
+            throws IOException, InterruptedException {
         Files.createDirectories(directory);
-        ToolResult result = Tool.of("iscsi-test-cu", "-d", "-t", "ALL", endpoint.lunUrl())
+        ToolResult result = Tool.of(command)
                 .directory(directory)
                 .timeout(limit)
                 .run();
