@@ -3,14 +3,14 @@ package io.appliance.iscsi.scsi;
 import static io.appliance.iscsi.scsi.ScsiTestKit.BLOCK;
 import static io.appliance.iscsi.scsi.ScsiTestKit.BLOCKS;
 import static io.appliance.iscsi.scsi.ScsiTestKit.cdb;
+import static io.appliance.iscsi.scsi.ScsiTestKit.filled;
 import static io.appliance.iscsi.scsi.ScsiTestKit.pattern;
 import static io.appliance.iscsi.scsi.ScsiTestKit.read10;
 import static io.appliance.iscsi.scsi.ScsiTestKit.run;
+import static io.appliance.iscsi.scsi.ScsiTestKit.start;
 import static io.appliance.iscsi.scsi.ScsiTestKit.write10;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.appliance.iscsi.block.BlockDevice;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -41,11 +41,6 @@ class CompareAndWriteTest {
         return cdb;
     }
 
-    private static byte[] filled(int length, int value) {
-        byte[] bytes = new byte[length];
-        Arrays.fill(bytes, (byte) value);
-        return bytes;
-    }
 
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] both = Arrays.copyOf(a, a.length + b.length);
@@ -131,9 +126,9 @@ class CompareAndWriteTest {
     void aWriteArrivingDuringACompareAndWriteWaitsAndLandsAfterIt() throws Exception {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         kit.device.holdUntil(gate);
-        CompletableFuture<ScsiResult> caw = execute(port, compareAndWrite(0, 40, 2), new byte[2 * 2 * BLOCK]);
+        CompletableFuture<ScsiResult> caw = start(port, compareAndWrite(0, 40, 2), new byte[2 * 2 * BLOCK]);
         kit.device.holdUntil(CompletableFuture.completedFuture(null));
-        CompletableFuture<ScsiResult> write = execute(port, write10(41, 1), filled(BLOCK, 0x30));
+        CompletableFuture<ScsiResult> write = start(port, write10(41, 1), filled(BLOCK, 0x30));
         assertThat(write).as("the write must not land between the compare and the write").isNotDone();
         gate.complete(null);
         assertThat(caw.get(5, TimeUnit.SECONDS).status()).isZero();
@@ -202,61 +197,4 @@ class CompareAndWriteTest {
         return run(port, 0, cdb, Unpooled.wrappedBuffer(dataOut));
     }
 
-    /** Starts a command without waiting; the Data-Out is released when it completes, as the transport does. */
-    private static CompletableFuture<ScsiResult> execute(ScsiNexusPort port, byte[] cdb, byte[] dataOut) {
-        ByteBuf data = Unpooled.wrappedBuffer(dataOut);
-        ScsiCommand command = new ScsiCommand(port.nexus(), 0, cdb, 1, ScsiCommand.TaskAttribute.SIMPLE, 0, data);
-        return port.execute(command).whenComplete((result, failure) -> data.release());
-    }
-
-    /** A memory device whose every request runs and completes on a pool thread, like the file device. */
-    private static final class PoolCompletedDevice implements BlockDevice {
-        private final MemoryBlockDevice memory;
-        private final ExecutorService io;
-
-        PoolCompletedDevice(MemoryBlockDevice memory, ExecutorService io) {
-            this.memory = memory;
-            this.io = io;
-        }
-
-        @Override
-        public long size() {
-            return memory.size();
-        }
-
-        @Override
-        public int blockSize() {
-            return memory.blockSize();
-        }
-
-        @Override
-        public CompletableFuture<Void> read(long offset, ByteBuffer dst) {
-            return CompletableFuture.runAsync(() -> { }, io).thenCompose(start -> memory.read(offset, dst));
-        }
-
-        @Override
-        public CompletableFuture<Void> write(long offset, ByteBuffer src, boolean forceUnitAccess) {
-            return CompletableFuture.runAsync(() -> { }, io).thenCompose(start -> memory.write(offset, src, forceUnitAccess));
-        }
-
-        @Override
-        public CompletableFuture<Void> flush() {
-            return memory.flush();
-        }
-
-        @Override
-        public CompletableFuture<Void> discard(long offset, long length) {
-            return memory.discard(offset, length);
-        }
-
-        @Override
-        public boolean discardZeroes() {
-            return memory.discardZeroes();
-        }
-
-        @Override
-        public void close() {
-            memory.close();
-        }
-    }
 }

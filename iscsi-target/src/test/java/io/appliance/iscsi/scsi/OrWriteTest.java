@@ -3,17 +3,15 @@ package io.appliance.iscsi.scsi;
 import static io.appliance.iscsi.scsi.ScsiTestKit.BLOCK;
 import static io.appliance.iscsi.scsi.ScsiTestKit.BLOCKS;
 import static io.appliance.iscsi.scsi.ScsiTestKit.cdb;
+import static io.appliance.iscsi.scsi.ScsiTestKit.filled;
 import static io.appliance.iscsi.scsi.ScsiTestKit.pattern;
 import static io.appliance.iscsi.scsi.ScsiTestKit.read10;
 import static io.appliance.iscsi.scsi.ScsiTestKit.run;
 import static io.appliance.iscsi.scsi.ScsiTestKit.sixteen;
+import static io.appliance.iscsi.scsi.ScsiTestKit.start;
 import static io.appliance.iscsi.scsi.ScsiTestKit.write10;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.appliance.iscsi.block.BlockDevice;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -37,11 +35,6 @@ class OrWriteTest {
         return sixteen(OPCODE, flags, lba, blocks);
     }
 
-    private static byte[] filled(int length, int value) {
-        byte[] bytes = new byte[length];
-        Arrays.fill(bytes, (byte) value);
-        return bytes;
-    }
 
     private byte[] medium(long lba, int blocks) {
         return Arrays.copyOfRange(kit.device.contents(), (int) lba * BLOCK, (int) (lba + blocks) * BLOCK);
@@ -182,9 +175,9 @@ class OrWriteTest {
     void aWriteArrivingDuringAnOrWriteWaitsAndLandsAfterIt() throws Exception {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         kit.device.holdUntil(gate);
-        CompletableFuture<ScsiResult> or = execute(port, orWrite(0, 40, 2), filled(2 * BLOCK, 0x0F));
+        CompletableFuture<ScsiResult> or = start(port, orWrite(0, 40, 2), filled(2 * BLOCK, 0x0F));
         kit.device.holdUntil(CompletableFuture.completedFuture(null));
-        CompletableFuture<ScsiResult> write = execute(port, write10(41, 1), filled(BLOCK, 0x30));
+        CompletableFuture<ScsiResult> write = start(port, write10(41, 1), filled(BLOCK, 0x30));
         assertThat(write).as("the write must not land between the ORWRITE's read and write").isNotDone();
         gate.complete(null);
         assertThat(or.get(5, TimeUnit.SECONDS).status()).isZero();
@@ -197,9 +190,9 @@ class OrWriteTest {
     void anOrWriteArrivingDuringAWriteWaitsForIt() throws Exception {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         kit.device.holdUntil(gate);
-        CompletableFuture<ScsiResult> write = execute(port, write10(60, 1), filled(BLOCK, 0x30));
+        CompletableFuture<ScsiResult> write = start(port, write10(60, 1), filled(BLOCK, 0x30));
         kit.device.holdUntil(CompletableFuture.completedFuture(null));
-        CompletableFuture<ScsiResult> or = execute(port, orWrite(0, 60, 1), filled(BLOCK, 0x03));
+        CompletableFuture<ScsiResult> or = start(port, orWrite(0, 60, 1), filled(BLOCK, 0x03));
         assertThat(or).isNotDone();
         assertThat(kit.device.reads.get()).as("the ORWRITE has not read yet").isZero();
         gate.complete(null);
@@ -237,9 +230,9 @@ class OrWriteTest {
                     int count = blocksBefore + 1 + (b / 3) % 2;
                     byte[] mask = new byte[count * BLOCK];
                     mask[blocksBefore * BLOCK + b / 8] = (byte) (1 << (b % 8));
-                    results.add(execute(racing, orWrite(0, first, count), mask));
+                    results.add(start(racing, orWrite(0, first, count), mask));
                     if (b % 8 == 0) {
-                        results.add(execute(racing, write10(b % 16 == 0 ? 5 : 8, 1), filled(BLOCK, b)));
+                        results.add(start(racing, write10(b % 16 == 0 ? 5 : 8, 1), filled(BLOCK, b)));
                     }
                 }, submitters));
             }
@@ -266,61 +259,4 @@ class OrWriteTest {
         }
     }
 
-    /** Starts a command without waiting; the Data-Out is released when it completes, as the transport does. */
-    private static CompletableFuture<ScsiResult> execute(ScsiNexusPort port, byte[] cdb, byte[] dataOut) {
-        ByteBuf data = Unpooled.wrappedBuffer(dataOut);
-        ScsiCommand command = new ScsiCommand(port.nexus(), 0, cdb, 1, ScsiCommand.TaskAttribute.SIMPLE, 0, data);
-        return port.execute(command).whenComplete((result, failure) -> data.release());
-    }
-
-    /** A memory device whose every request runs and completes on a pool thread, like the file device. */
-    private static final class PoolCompletedDevice implements BlockDevice {
-        private final MemoryBlockDevice memory;
-        private final ExecutorService io;
-
-        PoolCompletedDevice(MemoryBlockDevice memory, ExecutorService io) {
-            this.memory = memory;
-            this.io = io;
-        }
-
-        @Override
-        public long size() {
-            return memory.size();
-        }
-
-        @Override
-        public int blockSize() {
-            return memory.blockSize();
-        }
-
-        @Override
-        public CompletableFuture<Void> read(long offset, ByteBuffer dst) {
-            return CompletableFuture.runAsync(() -> { }, io).thenCompose(start -> memory.read(offset, dst));
-        }
-
-        @Override
-        public CompletableFuture<Void> write(long offset, ByteBuffer src, boolean forceUnitAccess) {
-            return CompletableFuture.runAsync(() -> { }, io).thenCompose(start -> memory.write(offset, src, forceUnitAccess));
-        }
-
-        @Override
-        public CompletableFuture<Void> flush() {
-            return memory.flush();
-        }
-
-        @Override
-        public CompletableFuture<Void> discard(long offset, long length) {
-            return memory.discard(offset, length);
-        }
-
-        @Override
-        public boolean discardZeroes() {
-            return false;
-        }
-
-        @Override
-        public void close() {
-            memory.close();
-        }
-    }
 }

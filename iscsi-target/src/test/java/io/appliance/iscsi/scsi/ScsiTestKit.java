@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -88,6 +89,19 @@ final class ScsiTestKit {
         Cdb.putLong(cdb, 2, lba);
         Cdb.putInt(cdb, 10, blocks);
         return cdb;
+    }
+
+    static byte[] filled(int length, int value) {
+        byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+
+    /** Starts a command on LUN 0 without waiting; the Data-Out is released when it completes, as the transport does. */
+    static CompletableFuture<ScsiResult> start(ScsiNexusPort port, byte[] cdb, byte[] dataOut) {
+        ByteBuf data = Unpooled.wrappedBuffer(dataOut);
+        ScsiCommand command = new ScsiCommand(port.nexus(), 0, cdb, 1, ScsiCommand.TaskAttribute.SIMPLE, 0, data);
+        return port.execute(command).whenComplete((result, failure) -> data.release());
     }
 
     static byte[] pattern(int length, int seed) {
