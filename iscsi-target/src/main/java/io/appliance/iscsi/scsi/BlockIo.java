@@ -2,6 +2,7 @@ package io.appliance.iscsi.scsi;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.appliance.iscsi.block.BlockDeviceNotReadyException;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -90,6 +91,9 @@ final class BlockIo {
         if (cause instanceof IllegalArgumentException) {
             return SenseException.lbaOutOfRange();
         }
+        if (cause instanceof BlockDeviceNotReadyException) {
+            return SenseException.notAccessibleStandby(cause);
+        }
         if (cause instanceof IOException) {
             return SenseException.readError(lba, cause);
         }
@@ -101,6 +105,9 @@ final class BlockIo {
         Throwable cause = unwrap(failure);
         if (cause instanceof IllegalArgumentException) {
             return SenseException.lbaOutOfRange();
+        }
+        if (cause instanceof BlockDeviceNotReadyException) {
+            return SenseException.notAccessibleStandby(cause);
         }
         if (cause instanceof IOException) {
             return SenseException.writeError(lba, cause);

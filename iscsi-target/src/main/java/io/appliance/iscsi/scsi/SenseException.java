@@ -16,6 +16,7 @@ final class SenseException extends Exception {
     private static final long NO_INFORMATION = -1;
 
     /** SPC-4 Table 45 sense keys used here. */
+    static final int NOT_READY = 0x2;
     static final int MEDIUM_ERROR = 0x3;
     static final int HARDWARE_ERROR = 0x4;
     static final int ILLEGAL_REQUEST = 0x5;
@@ -89,6 +90,14 @@ final class SenseException extends Exception {
     /** DATA PROTECT 27h/00h WRITE PROTECTED. */
     static SenseException writeProtected() {
         return of(DATA_PROTECT, 0x27, 0x00, "write protected");
+    }
+
+    /**
+     * NOT READY 04h/0Bh LOGICAL UNIT NOT ACCESSIBLE, TARGET PORT IN STANDBY STATE: the LUN's
+     * device cannot serve I/O on this node now (a Secondary replicated disk), SPC-4 §5.16.
+     */
+    static SenseException notAccessibleStandby(Throwable cause) {
+        return of(NOT_READY, 0x04, 0x0B, "logical unit not accessible, target port in standby state: " + cause.getMessage());
     }
 
     /** MEDIUM ERROR 11h/00h UNRECOVERED READ ERROR at {@code lba} (INFORMATION, SBC-3 §4.16). */

@@ -1,6 +1,7 @@
 package io.appliance.iscsi.scsi;
 
 import io.appliance.iscsi.block.BlockDevice;
+import io.appliance.iscsi.block.BlockDeviceNotReadyException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,7 @@ class MemoryBlockDevice implements BlockDevice {
     private volatile byte[] data;
     private volatile boolean failReads;
     private volatile boolean failWrites;
+    private volatile boolean notReady;
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
     final AtomicInteger forcedWrites = new AtomicInteger();
     final AtomicInteger flushes = new AtomicInteger();
@@ -33,6 +35,11 @@ class MemoryBlockDevice implements BlockDevice {
 
     void failWrites(boolean fail) {
         this.failWrites = fail;
+    }
+
+    /** Reads and writes fail with {@link BlockDeviceNotReadyException}, as on a Secondary replicated disk. */
+    void notReady(boolean standby) {
+        this.notReady = standby;
     }
 
     /** Requests issued from now on complete only when {@code gate} completes. */
@@ -67,6 +74,9 @@ class MemoryBlockDevice implements BlockDevice {
             if (!fits(offset, dst.remaining())) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("out of range"));
             }
+            if (notReady) {
+                return CompletableFuture.failedFuture(new BlockDeviceNotReadyException("secondary"));
+            }
             if (failReads) {
                 return CompletableFuture.failedFuture(new IOException("injected read failure"));
             }
@@ -80,6 +90,9 @@ class MemoryBlockDevice implements BlockDevice {
         return gate.thenCompose(open -> {
             if (!fits(offset, src.remaining())) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("out of range"));
+            }
+            if (notReady) {
+                return CompletableFuture.failedFuture(new BlockDeviceNotReadyException("secondary"));
             }
             if (failWrites) {
                 return CompletableFuture.failedFuture(new IOException("injected write failure"));

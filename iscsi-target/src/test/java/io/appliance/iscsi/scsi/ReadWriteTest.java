@@ -161,6 +161,15 @@ class ReadWriteTest {
     }
 
     @Test
+    void aDeviceThatCannotServeHereIsNotReadyStandbyNotAMediumError() {
+        kit.device.notReady(true);
+        run(port, read10(5, 1)).hasSense(0x02, 0x04, 0x0B);
+        run(port, write10(5, 1), new byte[BLOCK]).hasSense(0x02, 0x04, 0x0B);
+        kit.device.notReady(false);
+        run(port, read10(5, 1)).isGood();
+    }
+
+    @Test
     void writeCacheDisabledMakesEveryWriteForced() {
         byte[] page = new byte[] {0, 0, 0, 0, 0x08, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         run(port, cdb(0x15, 0x10, 0, 0, page.length, 0), page).isGood();
