@@ -14,6 +14,8 @@ import io.appliance.node.lifecycle.ApplianceNode;
 import io.appliance.node.lifecycle.IscsiPortalHealthCheck;
 import io.appliance.node.lifecycle.LunHealthCheck;
 import io.appliance.node.lifecycle.StartupBanner;
+import io.appliance.node.replication.ReplicationExceptionMapper;
+import io.appliance.node.replication.ReplicationResource;
 import io.appliance.node.runtime.NodeLayout;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.server.ServerFactory;
@@ -28,6 +30,8 @@ import java.util.Optional;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.glassfish.jersey.server.ServerProperties;
 
 /**
  * The appliance node as a Dropwizard application: {@code server} runs it, {@code check} validates
@@ -73,7 +77,18 @@ public final class ApplianceApplication extends Application<ApplianceConfigurati
         environment.jersey().register(new LunsResource(applianceNode::targets, requests));
         environment.jersey().register(new AclsResource(applianceNode::targets, requests));
         environment.jersey().register(new PoolsResource(applianceNode::targets, requests));
+        environment.jersey().register(new ReplicationResource(applianceNode::replication));
+        // no whole-answer buffering for a Content-Length: the events stream must reach its client line by line
+        environment.jersey().property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
+        // an events stream lasts until its client leaves: end them all before Jetty waits for requests to finish
+        environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStopping(LifeCycle event) {
+                applianceNode.endReplicationEventStreams();
+            }
+        });
         environment.jersey().register(new NodeExceptionMapper());
+        environment.jersey().register(new ReplicationExceptionMapper());
         ApiAuthentication.providers(token.token()).forEach(environment.jersey()::register);
 
         environment.healthChecks().register("iscsi-portals", new IscsiPortalHealthCheck(applianceNode));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,9 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The appliance's REST API seen from the CLI: one method per HTTP verb, JSON in and out. Every
@@ -54,6 +58,53 @@ final class ApiClient {
 
     void delete(String path) {
         send(request(path).DELETE());
+    }
+
+    /** GETs a {@code text/plain} answer. */
+    String getText(String path) {
+        HttpRequest request = request(path).header("Accept", "text/plain").GET().build();
+        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() / 100 != 2) {
+            throw new CliException(errorMessage(request, response.statusCode(), response.body()));
+        }
+        return response.body();
+    }
+
+    /**
+     * GETs a {@code text/plain} stream and hands each line to {@code lines} as it arrives, until the
+     * server ends the answer. No request timeout: the stream may stay open for days.
+     */
+    void streamLines(String path, Consumer<String> lines) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .header("Accept", "text/plain")
+                .header("Authorization", "Bearer " + token)
+                .GET().build();
+        HttpResponse<Stream<String>> response = exchange(request, HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> body = response.body()) {
+            if (response.statusCode() / 100 != 2) {
+                throw new CliException(errorMessage(request, response.statusCode(),
+                        body.collect(Collectors.joining("\n"))));
+            }
+            body.forEach(lines);
+        } catch (UncheckedIOException e) {
+            throw new CliException("the appliance at " + base + " ended the stream: " + e.getCause().getMessage(), e);
+        }
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(request, handler);
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the appliance at " + base + " (connection refused); is 'appliance server'"
+                    + " running? Use --url or APPLIANCE_URL for another address", e);
+        } catch (HttpTimeoutException e) {
+            throw new CliException("the appliance at " + base + " did not answer in time", e);
+        } catch (IOException e) {
+            throw new CliException("cannot talk to the appliance at " + base + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", e);
+        }
     }
 
     /** Percent-encodes one path segment (RFC 3986 §3.3: unreserved characters and ':' stay). */

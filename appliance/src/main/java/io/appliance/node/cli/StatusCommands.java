@@ -29,6 +29,9 @@ final class StatusCommands {
             out.println("portals:   " + Render.join(status.path("portals")));
             out.println("targets:   " + status.path("targets").asInt());
             out.println("sessions:  " + status.path("sessions").size());
+            for (JsonNode resource : root.client().get("api/v1/replication")) {
+                out.println("replication: " + ReplicationCommands.summary(resource));
+            }
             if (status.path("sessions").size() > 0) {
                 out.println();
                 Render.sessions(status.path("sessions")).print(out);

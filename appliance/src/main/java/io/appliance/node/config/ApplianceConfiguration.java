@@ -1,6 +1,7 @@
 package io.appliance.node.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.appliance.node.replication.ReplicationConfiguration;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.core.server.SimpleServerFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
@@ -23,6 +24,7 @@ import java.util.Map;
  *   <li>{@code iscsi}: the iSCSI service, see {@link IscsiConfiguration}.
  *   <li>{@code seed}: targets created when the state database has none, see {@link SeedConfiguration}.
  *   <li>{@code lvm}: pools and volumes, see {@link LvmConfiguration}.
+ *   <li>{@code replication}: replicated disks (DRBD-style resources), see {@link ReplicationConfiguration}.
  * </ul>
  */
 public class ApplianceConfiguration extends Configuration {
@@ -55,6 +57,11 @@ public class ApplianceConfiguration extends Configuration {
     @NotNull
     @JsonProperty
     private LvmConfiguration lvm = new LvmConfiguration();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private ReplicationConfiguration replication = new ReplicationConfiguration();
 
     public ApplianceConfiguration() {
         setServerFactory(loopbackServer());
@@ -94,6 +101,10 @@ public class ApplianceConfiguration extends Configuration {
 
     public LvmConfiguration getLvm() {
         return lvm;
+    }
+
+    public ReplicationConfiguration getReplication() {
+        return replication;
     }
 
     /** {@code $APPLIANCE_HOME} when set and not blank, else {@code ./var}. */

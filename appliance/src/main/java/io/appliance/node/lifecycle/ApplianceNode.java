@@ -19,6 +19,7 @@ import io.appliance.node.config.IscsiConfiguration;
 import io.appliance.node.config.LvmConfiguration;
 import io.appliance.node.config.PortalConfiguration;
 import io.appliance.node.model.NodeException;
+import io.appliance.node.replication.ReplicationManager;
 import io.appliance.node.runtime.LvmVolumeManager;
 import io.appliance.node.runtime.NodeLayout;
 import io.appliance.node.runtime.PortalGroup;
@@ -51,8 +52,11 @@ import org.slf4j.LoggerFactory;
  * the targets again with the bound portals (a configured port 0 is a free port, for tests). A
  * failure undoes what was started and fails the start.
  *
+ * <p>The replicated disks ({@link ReplicationManager}) start after the database and before the
+ * targets, resources up as {@code replication.autoUp} says.
+ *
  * <p>Stop, in reverse: the server closes first (no I/O arrives any more), then every LUN is
- * withdrawn and closed, the I/O threads end, and the database is closed.
+ * withdrawn and closed, the replicated disks go down, the I/O threads end, and the database is closed.
  */
 public final class ApplianceNode implements Managed, NodeStatus {
 
@@ -68,6 +72,7 @@ public final class ApplianceNode implements Managed, NodeStatus {
     private volatile StateDatabase database;
     private volatile ExecutorService ioExecutor;
     private volatile TargetManager manager;
+    private volatile ReplicationManager replication;
     private volatile IscsiServer server;
     private volatile List<Portal> portals = List.of();
 
@@ -98,8 +103,12 @@ public final class ApplianceNode implements Managed, NodeStatus {
         Lvm lvm = new Lvm(new ProcessCommandRunner(), lvmConfiguration.getCommandTimeout().toJavaDuration());
         VolumeAccess access = VolumeAccess.valueOf(lvmConfiguration.getAccess().name());
         LvmVolumeManager volumes = new LvmVolumeManager(lvm, access, ioExecutor);
+        // before the targets: a LUN on a replicated disk serves the resource's device
+        ReplicationManager replicatedDisks = ReplicationManager.start(configuration.getNodeName(),
+                configuration.getReplication(), layout, clock, ioExecutor, volumes);
+        replication = replicatedDisks;
         TargetManager targets = new TargetManager(store, registry, layout, ioExecutor, volumes, clock,
-                portalGroup(iscsi.getPortalGroupTag()));
+                portalGroup(iscsi.getPortalGroupTag()), replicatedDisks);
         manager = targets;
         targets.start();
         if (targets.needsSeed()) {
@@ -130,6 +139,11 @@ public final class ApplianceNode implements Managed, NodeStatus {
         if (targets != null) {
             targets.close();
         }
+        ReplicationManager replicatedDisks = replication;
+        replication = null;
+        if (replicatedDisks != null) {
+            replicatedDisks.close();
+        }
         ExecutorService executor = ioExecutor;
         ioExecutor = null;
         if (executor != null) {
@@ -158,6 +172,23 @@ public final class ApplianceNode implements Managed, NodeStatus {
             throw new NodeException.NotRunning("the node is not running (starting or stopping); try again shortly");
         }
         return targets;
+    }
+
+    /** The running node's replicated disks; {@link NodeException.NotRunning} while it is not running. */
+    public ReplicationManager replication() {
+        ReplicationManager replicatedDisks = replication;
+        if (replicatedDisks == null || server == null) {
+            throw new NodeException.NotRunning("the node is not running (starting or stopping); try again shortly");
+        }
+        return replicatedDisks;
+    }
+
+    /** Ends the replication events streams, if the replicated disks run; for the HTTP server's stop. */
+    public void endReplicationEventStreams() {
+        ReplicationManager replicatedDisks = replication;
+        if (replicatedDisks != null) {
+            replicatedDisks.endEventStreams();
+        }
     }
 
     public TargetRegistry registry() {

@@ -12,10 +12,11 @@ import jakarta.validation.constraints.NotNull;
 import java.util.UUID;
 
 /**
- * A logical unit as the operator asks for it ({@code POST .../luns} and the seed). Three kinds of
+ * A logical unit as the operator asks for it ({@code POST .../luns} and the seed). Four kinds of
  * backing: a file ({@code backingFile}, or the default file), an existing logical volume
- * ({@code volume}), or a new logical volume carved from a pool ({@code pool}, {@code size},
- * optional {@code volumeName}).
+ * ({@code volume}), a new logical volume carved from a pool ({@code pool}, {@code size},
+ * optional {@code volumeName}), or a replicated disk ({@code replicatedDisk}, a resource of the
+ * node's {@code replication} section; its size is the resource's).
  *
  * @param lun         the LUN number, 0..16383 (SAM-5 flat space addressing)
  * @param size        capacity: bytes, or text such as {@code 1GiB}; a multiple of
@@ -28,6 +29,8 @@ import java.util.UUID;
  * @param volume      an existing logical volume as {@code pool/name}
  * @param pool        carve a new logical volume of {@code size} from this pool
  * @param volumeName  the new volume's name; default {@code <target alias>-lun<N>}
+ * @param replicatedDisk the replicated disk (resource name) whose device the LUN serves; its I/O
+ *                    fails with NOT READY while the resource is not Primary on this node
  */
 @SelfValidating
 public record LunSpec(
@@ -41,22 +44,35 @@ public record LunSpec(
         UUID uuid,
         String volume,
         String pool,
-        String volumeName) {
+        String volumeName,
+        String replicatedDisk) {
 
     static final String LUN_RANGE = "must be " + LogicalUnitNumbers.MIN + ".." + LogicalUnitNumbers.MAX;
 
     /** Logical block size of every LUN this node creates (SBC-3 §4.4). */
     public static final int BLOCK_SIZE = 512;
 
+    /** A resource name as the replication definition allows it. */
+    static final String RESOURCE_NAME = "[A-Za-z0-9_.+-]{1,63}";
+
     /** A file-backed LUN. */
     public LunSpec(Integer lun, DataSize size, String backingFile, boolean readOnly, UUID uuid) {
-        this(lun, size, backingFile, readOnly, uuid, null, null, null);
+        this(lun, size, backingFile, readOnly, uuid, null, null, null, null);
+    }
+
+    /** A LUN on a file or a volume. */
+    public LunSpec(Integer lun, DataSize size, String backingFile, boolean readOnly, UUID uuid, String volume, String pool,
+            String volumeName) {
+        this(lun, size, backingFile, readOnly, uuid, volume, pool, volumeName, null);
     }
 
     /** The kind of backing this spec asks for. */
-    public enum Backing { FILE, EXISTING_VOLUME, NEW_VOLUME }
+    public enum Backing { FILE, EXISTING_VOLUME, NEW_VOLUME, REPLICATED }
 
     public Backing backing() {
+        if (replicatedDisk != null) {
+            return Backing.REPLICATED;
+        }
         if (volume != null) {
             return Backing.EXISTING_VOLUME;
         }
@@ -76,7 +92,7 @@ public record LunSpec(
     @SelfValidation
     public void checkSize(ViolationCollector violations) {
         if (size == null) {
-            if (volume == null) {
+            if (volume == null && replicatedDisk == null) {
                 violations.addViolation("size", "must not be null");
             }
             return;
@@ -93,6 +109,20 @@ public record LunSpec(
     public void checkBackingFile(ViolationCollector violations) {
         if (backingFile != null && (backingFile.isBlank() || backingFile.indexOf('\0') >= 0)) {
             violations.addViolation("backingFile", "must be a file path");
+        }
+    }
+
+    @SelfValidation
+    public void checkReplicatedDisk(ViolationCollector violations) {
+        if (replicatedDisk == null) {
+            return;
+        }
+        if (!replicatedDisk.matches(RESOURCE_NAME)) {
+            violations.addViolation("replicatedDisk", "must be a resource name: 1..63 letters, digits, '_', '.', '+' or '-'");
+        }
+        if (size != null || backingFile != null || volume != null || pool != null || volumeName != null) {
+            violations.addViolation("replicatedDisk", "serves the resource's device at its size; leave out size, backingFile,"
+                    + " volume, pool and volumeName");
         }
     }
 

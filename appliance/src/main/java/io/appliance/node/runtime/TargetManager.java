@@ -19,6 +19,7 @@ import io.appliance.node.model.LunSpec;
 import io.appliance.node.model.LvmNames;
 import io.appliance.node.model.NodeException;
 import io.appliance.node.model.TargetSpec;
+import io.appliance.node.replication.ReplicatedDisks;
 import io.appliance.node.store.AclRecord;
 import io.appliance.node.store.LunBacking;
 import io.appliance.node.store.LunRecord;
@@ -72,6 +73,7 @@ public final class TargetManager implements AutoCloseable {
     private final VolumeManager volumes;
     private final Clock clock;
     private final PortalGroup portalGroup;
+    private final ReplicatedDisks replicatedDisks;
     private final Object changeLock = new Object();
     /** Served targets by normalised name. */
     private final Map<String, ServedTarget> served = new ConcurrentHashMap<>();
@@ -83,6 +85,13 @@ public final class TargetManager implements AutoCloseable {
      */
     public TargetManager(NodeStore store, TargetRegistry registry, NodeLayout layout, Executor ioExecutor,
             VolumeManager volumes, Clock clock, PortalGroup portalGroup) {
+        this(store, registry, layout, ioExecutor, volumes, clock, portalGroup, ReplicatedDisks.none());
+    }
+
+    /** @param replicatedDisks the node's replicated disks, for LUNs served on one ({@code replicatedDisk}) */
+    public TargetManager(NodeStore store, TargetRegistry registry, NodeLayout layout, Executor ioExecutor,
+            VolumeManager volumes, Clock clock, PortalGroup portalGroup, ReplicatedDisks replicatedDisks) {
+        this.replicatedDisks = replicatedDisks;
         this.store = store;
         this.registry = registry;
         this.layout = layout;
@@ -214,9 +223,11 @@ public final class TargetManager implements AutoCloseable {
             store.lunByUuid(uuid).ifPresent(other -> {
                 throw new NodeException.Conflict("uuid " + uuid + " is used by LUN " + other.lun() + " of " + other.targetName());
             });
-            return spec.backing() == LunSpec.Backing.FILE
-                    ? createFileLun(targetRecord, spec, uuid)
-                    : createVolumeLun(targetRecord, spec, uuid);
+            return switch (spec.backing()) {
+                case FILE -> createFileLun(targetRecord, spec, uuid);
+                case REPLICATED -> createReplicatedLun(targetRecord, spec, uuid);
+                case EXISTING_VOLUME, NEW_VOLUME -> createVolumeLun(targetRecord, spec, uuid);
+            };
         }
     }
 
@@ -281,6 +292,32 @@ public final class TargetManager implements AutoCloseable {
         LOG.info("Created LUN {} of {}: {} bytes on volume {}{} ({})", lun, targetRecord.name(), opened.device().size(),
                 backing.fullName(), carve ? " (carved)" : "", opened.access());
         return lun(targetRecord.name(), lun);
+    }
+
+    /**
+     * A LUN on a replicated disk: it serves the resource's device (borrowed: deleting the LUN leaves
+     * the resource alone) at the resource's size; one LUN per resource.
+     */
+    private LunState createReplicatedLun(TargetRecord targetRecord, LunSpec spec, UUID uuid) {
+        String resource = spec.replicatedDisk();
+        List<LunRecord> users = store.lunsOnReplicated(resource);
+        if (!users.isEmpty()) {
+            throw new NodeException.Conflict("replicated disk " + resource + " is served by LUN " + users.get(0).lun() + " of "
+                    + users.get(0).targetName());
+        }
+        BlockDevice device = replicatedDisks.borrow(resource, 0).orElseThrow(() -> new NodeException.InvalidFields(
+                "replicatedDisk", "this node has no replicated disk " + resource
+                        + "; define it in the configuration's replication section (see GET /api/v1/replication)"));
+        long sizeBytes = device.size();
+        if (sizeBytes <= 0) {
+            throw new NodeException.Conflict("replicated disk " + resource + " does not know its size yet (not attached);"
+                    + " bring it up first (appliance replication up " + resource + ")");
+        }
+        LunRecord record = new LunRecord(targetRecord.name(), spec.lun(), uuid, new LunBacking.Replicated(resource), sizeBytes,
+                LunSpec.BLOCK_SIZE, spec.readOnly(), clock.instant());
+        present(record, new ServedReplicated(device), () -> { });
+        LOG.info("Created LUN {} of {}: {} bytes on replicated disk {}", spec.lun(), targetRecord.name(), sizeBytes, resource);
+        return lun(targetRecord.name(), spec.lun());
     }
 
     /** {@code volumeName}, else {@code <alias>-lun<N>} (the target's short name when it has no alias). */
@@ -351,6 +388,11 @@ public final class TargetManager implements AutoCloseable {
             }
             if (newSizeBytes == record.sizeBytes()) {
                 return lun(targetRecord.name(), lun);
+            }
+            if (record.backing() instanceof LunBacking.Replicated replicated) {
+                throw new NodeException.Conflict("LUN " + lun + " of " + targetRecord.name() + " serves replicated disk "
+                        + replicated.resource() + " at its size; grow its backing volumes on both nodes and run"
+                        + " 'appliance replication resize " + replicated.resource() + "'");
             }
             ServedLun servedLun = served.get(key(targetRecord.name())).luns.get(lun);
             if (servedLun == null) {
@@ -614,6 +656,10 @@ public final class TargetManager implements AutoCloseable {
 
     private void serveStoredLun(ServedTarget servedTarget, LunRecord lun) {
         String where = "LUN " + lun.lun() + " of " + lun.targetName();
+        if (lun.backing() instanceof LunBacking.Replicated replicated) {
+            serveStoredReplicatedLun(servedTarget, lun, replicated.resource(), where);
+            return;
+        }
         Optional<ServedBacking> opened = lun.backing() instanceof LunBacking.Volume volume
                 ? openStoredVolume(servedTarget, lun, volume, where)
                 : openStoredFile(servedTarget, lun, ((LunBacking.File) lun.backing()).path(), where);
@@ -645,6 +691,35 @@ public final class TargetManager implements AutoCloseable {
         }
         servedTarget.scsi.addLun(lun.lun(), unit);
         servedTarget.luns.put(lun.lun(), new ServedLun(unit, opened.get()));
+    }
+
+    /**
+     * A stored LUN on a replicated disk is served whatever the resource's state: while it is not
+     * Primary here its I/O gets NOT READY, and while its size is unknown the stored size is shown.
+     */
+    private void serveStoredReplicatedLun(ServedTarget servedTarget, LunRecord lun, String resource, String where) {
+        Optional<BlockDevice> device = replicatedDisks.borrow(resource, lun.sizeBytes());
+        if (device.isEmpty()) {
+            servedTarget.offline.put(lun.lun(), "replicated disk " + resource + " is not defined on this node");
+            LOG.error("{} is offline: replicated disk {} is not in the configuration's replication section; add it"
+                    + " and restart, or delete the LUN", where, resource);
+            return;
+        }
+        if (device.get().size() != lun.sizeBytes()) {
+            LOG.warn("{}: replicated disk {} has {} bytes, the LUN had {}; serving the disk's size", where, resource,
+                    device.get().size(), lun.sizeBytes());
+            store.updateLunSize(lun.targetName(), lun.lun(), device.get().size());
+        }
+        LogicalUnit unit;
+        try {
+            unit = new LogicalUnit(LunIdentity.derive(lun.uuid()), device.get(), lun.readOnly(), reservationStore(lun.uuid()));
+        } catch (UncheckedIOException e) {
+            servedTarget.offline.put(lun.lun(), "cannot read its persistent reservations: " + e.getMessage());
+            LOG.error("{} is offline: cannot read its persistent reservations", where, e);
+            return;
+        }
+        servedTarget.scsi.addLun(lun.lun(), unit);
+        servedTarget.luns.put(lun.lun(), new ServedLun(unit, new ServedReplicated(device.get())));
     }
 
     private Optional<ServedBacking> openStoredFile(ServedTarget servedTarget, LunRecord lun, Path path, String where) {
@@ -864,6 +939,10 @@ public final class TargetManager implements AutoCloseable {
     }
 
     private record ServedFile(FileBlockDevice device) implements ServedBacking {
+    }
+
+    /** A replicated disk's device, borrowed: closing it leaves the resource's device open. */
+    private record ServedReplicated(BlockDevice device) implements ServedBacking {
     }
 
     private record ServedVolume(VolumeManager.OpenedVolume opened) implements ServedBacking {

@@ -3,7 +3,7 @@ package io.appliance.node.store;
 import java.nio.file.Path;
 import java.util.Objects;
 
-/** Where a LUN's data lives: a file, or an LVM logical volume. */
+/** Where a LUN's data lives: a file, an LVM logical volume, or a replicated disk (a resource). */
 public sealed interface LunBacking {
 
     /** The value of the {@code backing_kind} column and of the API's {@code backing.type}. */
@@ -39,6 +39,21 @@ public sealed interface LunBacking {
         /** {@code pool/volume}, as lvm2 names it. */
         public String fullName() {
             return pool + "/" + volume;
+        }
+    }
+
+    /**
+     * @param resource the name of the replicated disk (DRBD's resource) whose device the LUN serves;
+     *                 the LUN does not own it: deleting the LUN leaves the resource as it is
+     */
+    record Replicated(String resource) implements LunBacking {
+        public Replicated {
+            Objects.requireNonNull(resource, "resource");
+        }
+
+        @Override
+        public String kind() {
+            return "replicated";
         }
     }
 }

@@ -18,12 +18,12 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterRowMapper(LunDao.Mapper.class)
 public interface LunDao {
 
-    @SqlUpdate("INSERT INTO lun (target_name, lun, uuid, backing_kind, backing_file, pool, volume, size_bytes, block_size,"
-            + " read_only, created_at) VALUES (:target, :lun, :uuid, :backingKind, :backingFile, :pool, :volume, :sizeBytes,"
-            + " :blockSize, :readOnly, :createdAt)")
+    @SqlUpdate("INSERT INTO lun (target_name, lun, uuid, backing_kind, backing_file, pool, volume, replicated_resource,"
+            + " size_bytes, block_size, read_only, created_at) VALUES (:target, :lun, :uuid, :backingKind, :backingFile, :pool,"
+            + " :volume, :replicatedResource, :sizeBytes, :blockSize, :readOnly, :createdAt)")
     void insert(@Bind("target") String target, @Bind("lun") int lun, @Bind("uuid") String uuid,
             @Bind("backingKind") String backingKind, @Bind("backingFile") String backingFile, @Bind("pool") String pool,
-            @Bind("volume") String volume, @Bind("sizeBytes") long sizeBytes, @Bind("blockSize") int blockSize,
+            @Bind("volume") String volume, @Bind("replicatedResource") String replicatedResource, @Bind("sizeBytes") long sizeBytes, @Bind("blockSize") int blockSize,
             @Bind("readOnly") boolean readOnly, @Bind("createdAt") String createdAt);
 
     @SqlUpdate("UPDATE lun SET size_bytes = :sizeBytes WHERE target_name = :target AND lun = :lun")
@@ -47,6 +47,9 @@ public interface LunDao {
     @SqlQuery("SELECT * FROM lun WHERE pool = :pool AND volume = :volume")
     Optional<LunRecord> findByVolume(@Bind("pool") String pool, @Bind("volume") String volume);
 
+    @SqlQuery("SELECT * FROM lun WHERE replicated_resource = :resource ORDER BY target_name, lun")
+    List<LunRecord> listOnReplicated(@Bind("resource") String resource);
+
     @SqlQuery("SELECT * FROM lun WHERE backing_kind = 'volume' AND pool = :pool ORDER BY volume")
     List<LunRecord> listOnPool(@Bind("pool") String pool);
 
@@ -64,6 +67,7 @@ public interface LunDao {
             return switch (kind) {
                 case "file" -> new LunBacking.File(Path.of(rs.getString("backing_file")));
                 case "volume" -> new LunBacking.Volume(rs.getString("pool"), rs.getString("volume"));
+                case "replicated" -> new LunBacking.Replicated(rs.getString("replicated_resource"));
                 default -> throw new SQLException("unknown backing_kind '" + kind + "' in table lun");
             };
         }

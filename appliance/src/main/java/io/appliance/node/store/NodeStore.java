@@ -90,12 +90,18 @@ public final class NodeStore {
         return jdbi.withExtension(LunDao.class, luns -> luns.listOnPool(pool));
     }
 
+    /** The LUNs served on the replicated disk {@code resource}. */
+    public List<LunRecord> lunsOnReplicated(String resource) {
+        return jdbi.withExtension(LunDao.class, luns -> luns.listOnReplicated(resource));
+    }
+
     public void insertLun(LunRecord lun) {
         String file = lun.backing() instanceof LunBacking.File f ? f.path().toString() : null;
         String pool = lun.backing() instanceof LunBacking.Volume v ? v.pool() : null;
         String volume = lun.backing() instanceof LunBacking.Volume v ? v.volume() : null;
+        String resource = lun.backing() instanceof LunBacking.Replicated r ? r.resource() : null;
         jdbi.useExtension(LunDao.class, luns -> luns.insert(lun.targetName(), lun.lun(), lun.uuid().toString(),
-                lun.backing().kind(), file, pool, volume, lun.sizeBytes(), lun.blockSize(), lun.readOnly(),
+                lun.backing().kind(), file, pool, volume, resource, lun.sizeBytes(), lun.blockSize(), lun.readOnly(),
                 lun.createdAt().toString()));
     }
 

@@ -27,8 +27,8 @@ class StateDatabaseTest {
     void aNewDatabaseIsMigratedAndOwnerOnly() throws Exception {
         Path file = directory.resolve("state/appliance.db");
         try (StateDatabase database = StateDatabase.open(file, CLOCK)) {
-            assertThat(database.schemaVersion()).isEqualTo(2);
-            assertThat(SchemaMigrator.currentVersion(database.jdbi())).isEqualTo(2);
+            assertThat(database.schemaVersion()).isEqualTo(3);
+            assertThat(SchemaMigrator.currentVersion(database.jdbi())).isEqualTo(3);
             String appliedAt = database.jdbi().withHandle(h -> h.createQuery("SELECT applied_at FROM schema_version WHERE version = 1")
                     .mapTo(String.class).one());
             assertThat(appliedAt).isEqualTo("2026-11-22T10:00:00Z");
@@ -44,7 +44,7 @@ class StateDatabaseTest {
         }
         try (StateDatabase database = StateDatabase.open(file, CLOCK)) {
             int rows = database.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM schema_version").mapTo(Integer.class).one());
-            assertThat(rows).isEqualTo(2);
+            assertThat(rows).isEqualTo(3);
             assertThat(new NodeStore(database.jdbi(), CLOCK).targets()).extracting(TargetRecord::name)
                     .containsExactly("iqn.2026-11.io.appliance:a");
         }
@@ -168,7 +168,7 @@ class StateDatabaseTest {
         });
 
         try (StateDatabase database = StateDatabase.open(file, CLOCK)) {
-            assertThat(database.schemaVersion()).isEqualTo(2);
+            assertThat(database.schemaVersion()).isEqualTo(3);
             NodeStore store = new NodeStore(database.jdbi(), CLOCK);
             assertThat(store.lun(target, 2)).hasValueSatisfying(lun -> {
                 assertThat(lun.backing()).isEqualTo(new LunBacking.File(Path.of("/srv/luns/old.img")));

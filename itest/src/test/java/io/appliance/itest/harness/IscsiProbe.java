@@ -18,8 +18,9 @@ import java.util.Map;
  * over time, such as a unit attention raised by an administrative change.
  *
  * <p>It logs in with {@code AuthMethod=None} (RFC 7143 §6.3: security stage, then operational
- * stage, then full feature phase), sends one SCSI command at a time (no pipelining, no R2T: only
- * commands without data-out), reads Data-In and SCSI Response PDUs, and answers target NOP-Ins.
+ * stage, then full feature phase), sends one SCSI command at a time (no pipelining, no R2T: data-out
+ * only as immediate data in the command PDU), reads Data-In and SCSI Response PDUs, and answers
+ * target NOP-Ins.
  * Every read has the socket timeout {@link #IO_LIMIT}; a PDU it does not expect, a Reject, or a
  * data segment above {@link #MAX_DATA_SEGMENT} ends the probe with an {@link IOException}.
  *
@@ -71,6 +72,7 @@ public final class IscsiProbe implements AutoCloseable {
     private int commandSequence = 1;
     private int expectedStatusSequence;
     private int nextTaskTag = 1;
+    private final Map<String, String> negotiated = new LinkedHashMap<>();
 
     private IscsiProbe(Socket socket, int lun) throws IOException {
         this.socket = socket;
@@ -111,21 +113,44 @@ public final class IscsiProbe implements AutoCloseable {
 
     /** Sends one SCSI command without data-out and reads until its status arrives. */
     public CommandOutcome execute(byte[] cdb, int expectedDataLength) throws IOException {
+        return execute(cdb, expectedDataLength, new byte[0]);
+    }
+
+    /**
+     * Sends one SCSI command whose data-out travels entirely as immediate data in the command PDU
+     * (RFC 7143 §13.14: ImmediateData=Yes; with InitialR2T=Yes the initiator may send up to
+     * FirstBurstLength unsolicited bytes that way), then reads until its status arrives.
+     *
+     * @throws IllegalArgumentException when the data does not fit one immediate data segment
+     */
+    public CommandOutcome executeWithData(byte[] cdb, byte[] dataOut) throws IOException {
+        if (!"Yes".equals(negotiated.get("ImmediateData"))) {
+            throw new IllegalStateException("the target did not accept ImmediateData=Yes: " + negotiated);
+        }
+        long limit = Math.min(Long.parseLong(negotiated.getOrDefault("FirstBurstLength", "65536")),
+                Long.parseLong(negotiated.getOrDefault("MaxRecvDataSegmentLength", "8192")));
+        if (dataOut.length == 0 || dataOut.length > limit) {
+            throw new IllegalArgumentException(dataOut.length + " bytes do not fit one immediate data segment of at most " + limit);
+        }
+        return execute(cdb, 0, dataOut);
+    }
+
+    private CommandOutcome execute(byte[] cdb, int expectedDataLength, byte[] dataOut) throws IOException {
         if (cdb.length > 16) {
             throw new IllegalArgumentException("CDBs longer than 16 bytes need an AHS, which this probe does not send");
         }
         int taskTag = nextTaskTag++;
         ByteBuffer header = ByteBuffer.allocate(BASIC_HEADER_LENGTH);
         header.put(0, (byte) OPCODE_SCSI_COMMAND);
-        // RFC 7143 §11.3.1: F, R when data is expected, task attribute SIMPLE (1)
-        header.put(1, (byte) (0x80 | (expectedDataLength > 0 ? 0x40 : 0) | 0x01));
+        // RFC 7143 §11.3.1: F, R when data is expected, W when data goes out, task attribute SIMPLE (1)
+        header.put(1, (byte) (0x80 | (expectedDataLength > 0 ? 0x40 : 0) | (dataOut.length > 0 ? 0x20 : 0) | 0x01));
         header.putLong(8, singleLevelLun(lun));
         header.putInt(16, taskTag);
-        header.putInt(20, expectedDataLength);
+        header.putInt(20, expectedDataLength > 0 ? expectedDataLength : dataOut.length);
         header.putInt(24, commandSequence++);
         header.putInt(28, expectedStatusSequence);
         header.put(32, cdb);
-        send(header.array(), new byte[0]);
+        send(header.array(), dataOut);
 
         byte[] data = new byte[0];
         for (int unsolicited = 0; unsolicited < UNSOLICITED_PDU_LIMIT; unsolicited++) {
@@ -194,7 +219,7 @@ public final class IscsiProbe implements AutoCloseable {
         operational.put("DataDigest", "None");
         operational.put("MaxRecvDataSegmentLength", Integer.toString(MAX_DATA_SEGMENT));
         operational.put("InitialR2T", "Yes");
-        operational.put("ImmediateData", "No");
+        operational.put("ImmediateData", "Yes");
         operational.put("MaxBurstLength", Integer.toString(MAX_DATA_SEGMENT));
         operational.put("FirstBurstLength", Integer.toString(MAX_DATA_SEGMENT));
         operational.put("MaxOutstandingR2T", "1");
@@ -231,6 +256,7 @@ public final class IscsiProbe implements AutoCloseable {
                         statusClass, statusDetail, parseText(response.data())));
             }
             noteStatusSequence(response);
+            negotiated.putAll(parseText(response.data()));
             tsih = response.header().getShort(14) & 0xffff;
             int flags = response.header().get(1) & 0xff;
             boolean transit = (flags & 0x80) != 0;

@@ -1,0 +1,228 @@
+package io.appliance.itest.harness;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Network namespaces joined by one veth pair, for two-node tests: namespace {@code <prefix>-n1}
+ * holds {@code <prefix>a} with {@code 10.231.<subnet>.1/24}, namespace {@code <prefix>-n2} holds
+ * {@code <prefix>b} with {@code 10.231.<subnet>.2/24}, and both have loopback up. The prefix is
+ * {@code itr<pid>x<n>}: the test JVM's pid makes it unique among concurrent runs, and
+ * {@link #create} first removes the namespaces of earlier runs whose JVM is gone. {@link #close()}
+ * deletes both namespaces (which deletes the veth pair with them).
+ *
+ * <p>The link can be cut ({@link #linkDown()}), restored, and made lossy or slow with {@code tc
+ * netem} ({@link #impair}) or, on kernels without netem, a token bucket ({@link #degrade}).
+ * Commands run inside a namespace with {@link #inNamespace}.
+ */
+public final class NetworkLab implements AutoCloseable {
+
+    /** The family every prefix of this harness starts with. */
+    public static final String PREFIX_FAMILY = "itr";
+    private static final Pattern OWNED_NAME = Pattern.compile("^" + PREFIX_FAMILY + "(\\d+)x\\d+.*");
+    private static final Duration COMMAND_LIMIT = Duration.ofSeconds(20);
+    private static int labsCreated;
+
+    private final String prefix;
+    private final int subnet;
+    private final List<String> namespaces = new ArrayList<>();
+
+    private NetworkLab(String prefix, int subnet) {
+        this.prefix = prefix;
+        this.subnet = subnet;
+    }
+
+    /** Skips the calling test unless this is root on a machine with {@code ip} and network namespaces. */
+    public static void assumeUsable() {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
+        try {
+            ToolResult list = Tool.of("ip", "netns", "list").timeout(COMMAND_LIMIT).run();
+            Assumptions.assumeTrue(list.succeeded(), () -> "ip netns unusable: " + list.describe());
+        } catch (IOException e) {
+            Assumptions.abort("no ip command: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Assumptions.abort("interrupted");
+        }
+    }
+
+    /** Removes leftovers of dead runs, then builds two namespaces and the veth pair between them. */
+    public static NetworkLab create() throws IOException, InterruptedException {
+        removeLeftoversOfDeadRuns();
+        int index;
+        synchronized (NetworkLab.class) {
+            index = ++labsCreated;
+        }
+        NetworkLab lab = new NetworkLab(PREFIX_FAMILY + ProcessHandle.current().pid() + "x" + index, 1 + index % 250);
+        try {
+            lab.build();
+            return lab;
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    private void build() throws IOException, InterruptedException {
+        for (int node = 1; node <= 2; node++) {
+            String namespace = namespace(node);
+            Tool.of("ip", "netns", "add", namespace).timeout(COMMAND_LIMIT).runSuccessfully();
+            namespaces.add(namespace);
+            inNamespace(node, "ip", "link", "set", "lo", "up").timeout(COMMAND_LIMIT).runSuccessfully();
+        }
+        Tool.of("ip", "link", "add", vethName(1), "netns", namespace(1), "type", "veth",
+                "peer", "name", vethName(2), "netns", namespace(2)).timeout(COMMAND_LIMIT).runSuccessfully();
+        for (int node = 1; node <= 2; node++) {
+            inNamespace(node, "ip", "address", "add", address(node) + "/24", "dev", vethName(node))
+                    .timeout(COMMAND_LIMIT).runSuccessfully();
+            inNamespace(node, "ip", "link", "set", vethName(node), "up").timeout(COMMAND_LIMIT).runSuccessfully();
+        }
+    }
+
+    /** The namespace of node 1 or 2. */
+    public String namespace(int node) {
+        requireNode(node);
+        return prefix + "-n" + node;
+    }
+
+    /** The replication-link address of node 1 or 2, such as {@code 10.231.3.1}. */
+    public String address(int node) {
+        requireNode(node);
+        return "10.231." + subnet + "." + node;
+    }
+
+    /** The veth end inside node 1's or node 2's namespace (at most 15 characters, the kernel's IFNAMSIZ - 1). */
+    public String vethName(int node) {
+        requireNode(node);
+        return prefix + (node == 1 ? "a" : "b");
+    }
+
+    /** A command run inside node {@code node}'s namespace ({@code ip netns exec NS ...}). */
+    public Tool inNamespace(int node, String... command) {
+        return inNamespace(node, Arrays.asList(command));
+    }
+
+    public Tool inNamespace(int node, List<String> command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace(node)));
+        full.addAll(command);
+        return Tool.of(full);
+    }
+
+    /** Cuts the link: node 1's veth end goes down (both ends lose carrier). */
+    public void linkDown() throws IOException, InterruptedException {
+        inNamespace(1, "ip", "link", "set", vethName(1), "down").timeout(COMMAND_LIMIT).runSuccessfully();
+    }
+
+    /** Restores the link cut by {@link #linkDown()}. */
+    public void linkUp() throws IOException, InterruptedException {
+        inNamespace(1, "ip", "link", "set", vethName(1), "up").timeout(COMMAND_LIMIT).runSuccessfully();
+    }
+
+    /**
+     * Puts {@code tc netem} on both veth ends, such as {@code impair("delay", "5ms", "loss", "1%")}:
+     * every packet in both directions is delayed and may be dropped.
+     *
+     * @throws IOException when the kernel has no netem ({@link #hasNetem()} is false)
+     */
+    public void impair(String... netemArguments) throws IOException, InterruptedException {
+        List<String> qdisc = new ArrayList<>(List.of("netem"));
+        qdisc.addAll(Arrays.asList(netemArguments));
+        setRootQdisc(qdisc);
+    }
+
+    /**
+     * Makes the link slow and lossy with what this kernel has: {@code netem delay 5ms loss 1%} where
+     * netem exists, else a token bucket ({@code tbf rate 40mbit burst 16kb latency 10ms}) that queues
+     * packets above the rate (delay) and drops those that would wait longer than 10 ms (loss under
+     * load). Returns the qdisc it set, for the report.
+     */
+    public String degrade() throws IOException, InterruptedException {
+        List<String> qdisc = hasNetem() ? List.of("netem", "delay", "5ms", "loss", "1%")
+                : List.of("tbf", "rate", "40mbit", "burst", "16kb", "latency", "10ms");
+        setRootQdisc(qdisc);
+        return String.join(" ", qdisc);
+    }
+
+    /** Whether the kernel has the netem queueing discipline (CONFIG_NET_SCH_NETEM; modules cannot be loaded here). */
+    public boolean hasNetem() throws IOException, InterruptedException {
+        ToolResult probe = inNamespace(1, "tc", "qdisc", "replace", "dev", vethName(1), "root", "netem", "delay", "0ms")
+                .timeout(COMMAND_LIMIT).run();
+        inNamespace(1, "tc", "qdisc", "del", "dev", vethName(1), "root").timeout(COMMAND_LIMIT).run();
+        return probe.succeeded();
+    }
+
+    /** Removes the queueing discipline of {@link #impair} or {@link #degrade}. */
+    public void clearImpairment() throws IOException, InterruptedException {
+        for (int node = 1; node <= 2; node++) {
+            inNamespace(node, "tc", "qdisc", "del", "dev", vethName(node), "root").timeout(COMMAND_LIMIT).run();
+        }
+    }
+
+    private void setRootQdisc(List<String> qdisc) throws IOException, InterruptedException {
+        for (int node = 1; node <= 2; node++) {
+            List<String> command = new ArrayList<>(List.of("tc", "qdisc", "replace", "dev", vethName(node), "root"));
+            command.addAll(qdisc);
+            ToolResult result = inNamespace(node, command).timeout(COMMAND_LIMIT).run();
+            if (!result.succeeded()) {
+                throw new IOException("cannot set the qdisc: " + result.describe());
+            }
+        }
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Deletes the namespaces; never throws, reports what it could not remove on standard error. */
+    @Override
+    public void close() {
+        for (String namespace : namespaces) {
+            deleteNamespace(namespace);
+        }
+        namespaces.clear();
+    }
+
+    /** Namespaces named by this harness for a JVM that no longer runs: a run killed before its clean-up. */
+    static void removeLeftoversOfDeadRuns() throws IOException, InterruptedException {
+        ToolResult list = Tool.of("ip", "netns", "list").timeout(COMMAND_LIMIT).run();
+        if (!list.succeeded()) {
+            return;
+        }
+        for (String line : list.stdout().split("\n")) {
+            String name = line.strip().split("\\s+")[0];
+            ownerPid(name).filter(pid -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true))
+                    .ifPresent(deadPid -> deleteNamespace(name));
+        }
+    }
+
+    static Optional<Long> ownerPid(String name) {
+        Matcher matcher = OWNED_NAME.matcher(name);
+        return matcher.matches() ? Optional.of(Long.parseLong(matcher.group(1))) : Optional.empty();
+    }
+
+    private static void deleteNamespace(String namespace) {
+        try {
+            ToolResult deleted = Tool.of("ip", "netns", "delete", namespace).timeout(COMMAND_LIMIT).run();
+            if (!deleted.succeeded()) {
+                System.err.println("network lab clean-up incomplete: " + deleted.describe());
+            }
+        } catch (IOException e) {
+            System.err.println("network lab clean-up incomplete: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void requireNode(int node) {
+        if (node != 1 && node != 2) {
+            throw new IllegalArgumentException("node must be 1 or 2: " + node);
+        }
+    }
+}
