@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,12 +21,7 @@ class NetworkLabTest {
     private static final Duration LIMIT = Duration.ofSeconds(30);
 
     @RegisterExtension
-    final ProcessLogsOnFailure logs = new ProcessLogsOnFailure();
-
-    @BeforeAll
-    static void requireNamespaces() {
-        NetworkLab.assumeUsable();
-    }
+    final NetworkLabExtension logs = new NetworkLabExtension();
 
     @Test
     void theLinkCarriesTrafficCanBeCutAndRestoredAndCloseRemovesTheNamespaces() throws Exception {

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.appliance.itest.harness.BackingFiles;
-import io.appliance.itest.harness.NetworkLab;
-import io.appliance.itest.harness.ProcessLogsOnFailure;
+import io.appliance.itest.harness.NetworkLabExtension;
 import io.appliance.itest.harness.ReplicatedPair;
 import io.appliance.itest.harness.ReplicationClient;
 import io.appliance.itest.harness.SequencedBlocks;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,18 +36,11 @@ class ReplicationCrashTest {
     private static final int ACKNOWLEDGED_BEFORE_THE_CRASH = 400;
 
     @RegisterExtension
-    final ProcessLogsOnFailure logs = new ProcessLogsOnFailure();
-
-    @BeforeAll
-    static void requireNamespaces() {
-        NetworkLab.assumeUsable();
-    }
+    final NetworkLabExtension lab = new NetworkLabExtension();
 
     @Test
     void everyAcknowledgedWriteSurvivesAKilledPrimaryAndTheOldPrimaryResyncsToIdentical(@TempDir Path scratch) throws Exception {
-        try (ReplicatedPair pair = ReplicatedPair.create(BACKING_BYTES, ReplicatedPair.fastOptions("C"))) {
-            logs.watch(pair.node1());
-            logs.watch(pair.node2());
+        try (ReplicatedPair pair = lab.createPair(BACKING_BYTES, ReplicatedPair.fastOptions("C"))) {
             pair.establish(SYNC_LIMIT);
             ReplicationClient node1 = pair.node1().replication(ReplicatedPair.RESOURCE);
             ReplicationClient node2 = pair.node2().replication(ReplicatedPair.RESOURCE);

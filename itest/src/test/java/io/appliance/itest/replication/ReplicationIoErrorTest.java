@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.appliance.itest.harness.BackingFiles;
-import io.appliance.itest.harness.NetworkLab;
-import io.appliance.itest.harness.ProcessLogsOnFailure;
+import io.appliance.itest.harness.NetworkLabExtension;
 import io.appliance.itest.harness.ReplicatedPair;
 import io.appliance.itest.harness.ReplicationClient;
 import io.appliance.itest.harness.Tool;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,20 +34,13 @@ class ReplicationIoErrorTest {
     private static final int WRITES = 256;
 
     @RegisterExtension
-    final ProcessLogsOnFailure logs = new ProcessLogsOnFailure();
-
-    @BeforeAll
-    static void requireNamespaces() {
-        NetworkLab.assumeUsable();
-    }
+    final NetworkLabExtension lab = new NetworkLabExtension();
 
     @Test
     void aFailingBackingFileDetachesThePrimaryAndItsIoContinuesThroughThePeer(@TempDir Path scratch) throws Exception {
         Map<String, String> options = ReplicatedPair.fastOptions("C");
         options.put("on-io-error", "detach");
-        try (ReplicatedPair pair = ReplicatedPair.create(BACKING_BYTES, options)) {
-            logs.watch(pair.node1());
-            logs.watch(pair.node2());
+        try (ReplicatedPair pair = lab.createPair(BACKING_BYTES, options)) {
             pair.establish(SYNC_LIMIT);
             ReplicationClient node1 = pair.node1().replication(ReplicatedPair.RESOURCE);
             Path failing = pair.node1().backingFile();

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.appliance.itest.harness.BackingFiles;
-import io.appliance.itest.harness.NetworkLab;
-import io.appliance.itest.harness.ProcessLogsOnFailure;
+import io.appliance.itest.harness.NetworkLabExtension;
 import io.appliance.itest.harness.ReplicatedPair;
 import io.appliance.itest.harness.ReplicationClient;
 import io.appliance.itest.harness.ToolResult;
@@ -35,7 +34,7 @@ class ReplicationLinkTest {
     private static final int BLOCK = 4096;
 
     @RegisterExtension
-    final ProcessLogsOnFailure logs = new ProcessLogsOnFailure();
+    final NetworkLabExtension lab = new NetworkLabExtension();
 
     private ReplicatedPair pair;
     private ReplicationClient node1;
@@ -43,10 +42,7 @@ class ReplicationLinkTest {
 
     @BeforeAll
     void establishThePair() throws Exception {
-        NetworkLab.assumeUsable();
-        pair = ReplicatedPair.create(BACKING_BYTES, ReplicatedPair.fastOptions("C"));
-        logs.watch(pair.node1());
-        logs.watch(pair.node2());
+        pair = lab.createPair(BACKING_BYTES, ReplicatedPair.fastOptions("C"));
         pair.establish(SYNC_LIMIT);
         node1 = pair.node1().replication(ReplicatedPair.RESOURCE);
         node2 = pair.node2().replication(ReplicatedPair.RESOURCE);

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.appliance.itest.harness.BackingFiles;
-import io.appliance.itest.harness.NetworkLab;
-import io.appliance.itest.harness.ProcessLogsOnFailure;
+import io.appliance.itest.harness.NetworkLabExtension;
 import io.appliance.itest.harness.ReplicatedPair;
 import io.appliance.itest.harness.ReplicationClient;
 import io.appliance.itest.harness.ToolResult;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,16 +32,11 @@ class ReplicationSplitBrainTest {
     private static final int WRITES = 64;
 
     @RegisterExtension
-    final ProcessLogsOnFailure logs = new ProcessLogsOnFailure();
-
-    @BeforeAll
-    static void requireNamespaces() {
-        NetworkLab.assumeUsable();
-    }
+    final NetworkLabExtension lab = new NetworkLabExtension();
 
     @Test
     void withTheDefaultPolicyBothEndStandAloneUntilTheAdminDiscardsOneSide() throws Exception {
-        try (ReplicatedPair pair = ReplicatedPair.create(BACKING_BYTES, ReplicatedPair.fastOptions("C"))) {
+        try (ReplicatedPair pair = lab.createPair(BACKING_BYTES, ReplicatedPair.fastOptions("C"))) {
             diverge(pair);
             ReplicationClient node1 = pair.node1().replication(ReplicatedPair.RESOURCE);
             ReplicationClient node2 = pair.node2().replication(ReplicatedPair.RESOURCE);
@@ -77,7 +70,7 @@ class ReplicationSplitBrainTest {
         Map<String, String> options = ReplicatedPair.fastOptions("C");
         options.put("after-sb-0pri", "discard-zero-changes");
         options.put("after-sb-1pri", "discard-secondary");
-        try (ReplicatedPair pair = ReplicatedPair.create(BACKING_BYTES, options)) {
+        try (ReplicatedPair pair = lab.createPair(BACKING_BYTES, options)) {
             diverge(pair);
             ReplicationClient node1 = pair.node1().replication(ReplicatedPair.RESOURCE);
             ReplicationClient node2 = pair.node2().replication(ReplicatedPair.RESOURCE);
@@ -99,8 +92,6 @@ class ReplicationSplitBrainTest {
 
     /** In sync, then disconnected on both sides; node 2 promoted with --force; each writes its own range with its own byte. */
     private void diverge(ReplicatedPair pair) throws Exception {
-        logs.watch(pair.node1());
-        logs.watch(pair.node2());
         pair.establish(SYNC_LIMIT);
         ReplicationClient node1 = pair.node1().replication(ReplicatedPair.RESOURCE);
         ReplicationClient node2 = pair.node2().replication(ReplicatedPair.RESOURCE);

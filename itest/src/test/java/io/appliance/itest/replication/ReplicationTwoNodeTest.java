@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.appliance.itest.harness.BackingFiles;
-import io.appliance.itest.harness.NetworkLab;
-import io.appliance.itest.harness.ProcessLogsOnFailure;
+import io.appliance.itest.harness.NetworkLabExtension;
 import io.appliance.itest.harness.ReplicatedPair;
 import io.appliance.itest.harness.ReplicaNode;
 import io.appliance.itest.harness.ToolResult;
@@ -35,17 +34,14 @@ class ReplicationTwoNodeTest {
     private static final int STANDBY = 0x040b;
 
     @RegisterExtension
-    final ProcessLogsOnFailure logs = new ProcessLogsOnFailure();
+    final NetworkLabExtension lab = new NetworkLabExtension();
 
     private ReplicatedPair pair;
     private JsonNode establishedStatus;
 
     @BeforeAll
     void establishThePair() throws Exception {
-        NetworkLab.assumeUsable();
-        pair = ReplicatedPair.create(BACKING_BYTES, ReplicatedPair.fastOptions("C"));
-        logs.watch(pair.node1());
-        logs.watch(pair.node2());
+        pair = lab.createPair(BACKING_BYTES, ReplicatedPair.fastOptions("C"));
         establishedStatus = pair.establish(SYNC_LIMIT);
     }
 

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.appliance.itest.harness.BackingFiles;
-import io.appliance.itest.harness.NetworkLab;
-import io.appliance.itest.harness.ProcessLogsOnFailure;
+import io.appliance.itest.harness.NetworkLabExtension;
 import io.appliance.itest.harness.ReplicatedPair;
 import io.appliance.itest.harness.ReplicationClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,20 +27,13 @@ class ReplicationVerifyTest {
     private static final long[] TAMPERED = {1L << 20, 50L << 20, 200L << 20};
 
     @RegisterExtension
-    final ProcessLogsOnFailure logs = new ProcessLogsOnFailure();
-
-    @BeforeAll
-    static void requireNamespaces() {
-        NetworkLab.assumeUsable();
-    }
+    final NetworkLabExtension lab = new NetworkLabExtension();
 
     @Test
     void verifyFindsBlocksChangedBehindTheReplicationsBackAndAReconnectRepairsThem() throws Exception {
         Map<String, String> options = ReplicatedPair.fastOptions("C");
         options.put("verify-alg", "sha256");
-        try (ReplicatedPair pair = ReplicatedPair.create(BACKING_BYTES, options)) {
-            logs.watch(pair.node1());
-            logs.watch(pair.node2());
+        try (ReplicatedPair pair = lab.createPair(BACKING_BYTES, options)) {
             pair.establish(SYNC_LIMIT);
             ReplicationClient node1 = pair.node1().replication(ReplicatedPair.RESOURCE);
             assertThat(node1.status().path("verifiedOutOfSyncBytes").asLong()).isZero();

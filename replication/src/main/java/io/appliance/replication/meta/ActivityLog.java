@@ -403,7 +403,7 @@ public final class ActivityLog {
 
     private void release(int slot) {
         if (--slotRefs[slot] == 0) {
-            linkIdleTail(slot);
+            linkIdle(slot, idleTail, NONE);
             idleOrFree.signalAll();
         }
     }
@@ -424,7 +424,7 @@ public final class ActivityLog {
         for (int i = victims.length - 1; i >= 0; i--) {
             int slot = victims[i];
             slotEvicting[slot] = false;
-            linkIdleHead(slot);
+            linkIdle(slot, NONE, idleHead);
         }
         if (victims.length > 0) {
             idleOrFree.signalAll();
@@ -478,44 +478,30 @@ public final class ActivityLog {
         }
     }
 
-    private void linkIdleTail(int slot) {
-        idlePrev[slot] = idleTail;
-        idleNext[slot] = NONE;
-        if (idleTail == NONE) {
-            idleHead = slot;
-        } else {
-            idleNext[idleTail] = slot;
-        }
-        idleTail = slot;
-        idleCount++;
-    }
-
-    private void linkIdleHead(int slot) {
-        idlePrev[slot] = NONE;
-        idleNext[slot] = idleHead;
-        if (idleHead == NONE) {
-            idleTail = slot;
-        } else {
-            idlePrev[idleHead] = slot;
-        }
-        idleHead = slot;
+    /** Links {@code slot} into the idle list between {@code prev} and {@code next} ({@link #NONE} at an end). */
+    private void linkIdle(int slot, int prev, int next) {
+        joinIdle(prev, slot);
+        joinIdle(slot, next);
         idleCount++;
     }
 
     private void unlinkIdle(int slot) {
-        int prev = idlePrev[slot];
-        int next = idleNext[slot];
-        if (prev == NONE) {
-            idleHead = next;
-        } else {
-            idleNext[prev] = next;
-        }
-        if (next == NONE) {
-            idleTail = prev;
-        } else {
-            idlePrev[next] = prev;
-        }
+        joinIdle(idlePrev[slot], idleNext[slot]);
         idleCount--;
+    }
+
+    /** Makes {@code left} and {@code right} neighbours in the idle list ({@link #NONE} for the list's ends). */
+    private void joinIdle(int left, int right) {
+        if (left == NONE) {
+            idleHead = right;
+        } else {
+            idleNext[left] = right;
+        }
+        if (right == NONE) {
+            idleTail = left;
+        } else {
+            idlePrev[right] = left;
+        }
     }
 
     private void checkRange(long offset, long length) {

@@ -21,7 +21,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,13 +88,13 @@ public final class ResyncTarget {
     private final SyncContext context;
     private final SyncLimits limits;
     private final ResyncRateController rate;
+    private final RequestWindow window;
     private final Digests csums;
     private final SyncCounters counters;
     private final SyncRateMeter meter;
     private final long blockCount;
     private final Instant started;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private final AtomicInteger drainRequests = new AtomicInteger();
 
     /** Every run not yet cleared in the bitmap, by offset; runs never overlap. Guarded by this. */
     private final NavigableMap<Long, Run> runsByOffset = new TreeMap<>();
@@ -103,13 +102,9 @@ public final class ResyncTarget {
     private final Map<Long, Run> runsById = new HashMap<>();
     private long nextId = 1;
     private long scanBit;
-    private int activeRequests;
-    private long activeBytes;
     private long writtenAwaitingFlushBytes;
     private int consecutiveFailures;
     private long totalBytes;
-    private boolean paused;
-    private boolean terminal;
     private boolean flushing;
     private Instant lastBitmapFlush;
 
@@ -125,6 +120,7 @@ public final class ResyncTarget {
         this.counters = context.counters();
         this.limits = limits;
         this.rate = rate;
+        this.window = new RequestWindow(this, limits, rate, this::step);
         this.csums = csumsAlg.map(Digests::of).orElse(null);
         this.meter = new SyncRateMeter(context.clock());
         this.blockCount = bitmap.bitCount();
@@ -142,7 +138,7 @@ public final class ResyncTarget {
 
     /** Sends what the limits allow and starts a bitmap flush when one is due. Never blocks. */
     public void tick() {
-        drain();
+        window.drain();
     }
 
     /**
@@ -161,7 +157,7 @@ public final class ResyncTarget {
         } else {
             throw new IllegalArgumentException("not a resync reply: " + packet);
         }
-        drain();
+        window.drain();
     }
 
     /**
@@ -183,16 +179,11 @@ public final class ResyncTarget {
 
     /** No new requests until {@link #resume()}; replies in flight are still handled (PausedSyncT). */
     public void pause() {
-        synchronized (this) {
-            paused = true;
-        }
+        window.pause();
     }
 
     public void resume() {
-        synchronized (this) {
-            paused = false;
-        }
-        drain();
+        window.resume();
     }
 
     /** Stops at once (link lost): later replies are dropped, every bit not yet cleared stays set. */
@@ -201,13 +192,13 @@ public final class ResyncTarget {
                 + bitmap.outOfSyncBytes() / 1024 + " KB out of sync"));
     }
 
-    public synchronized boolean isPaused() {
-        return paused;
+    public boolean isPaused() {
+        return window.isPaused();
     }
 
     /** Requests sent or being read or written locally, not yet answered and written. */
-    public synchronized int requestsInFlight() {
-        return activeRequests;
+    public int requestsInFlight() {
+        return window.requestsInFlight();
     }
 
     /** Percent, rate (averaged over the last seconds) and ETA of this run. */
@@ -226,26 +217,14 @@ public final class ResyncTarget {
         return counters;
     }
 
-    /** Runs {@link #step()} once per request, never concurrently, never recursively. */
-    private void drain() {
-        if (drainRequests.getAndIncrement() != 0) {
-            return;
-        }
-        int missed = 1;
-        do {
-            step();
-            missed = drainRequests.addAndGet(-missed);
-        } while (missed != 0);
-    }
-
     private void step() {
         List<Runnable> actions = new ArrayList<>();
         synchronized (this) {
-            if (terminal) {
+            if (window.hasEnded()) {
                 return;
             }
-            boolean exhausted = !paused && issueRequests(actions);
-            maybeStartFlush(exhausted && activeRequests == 0, actions);
+            boolean exhausted = !window.isPaused() && issueRequests(actions);
+            maybeStartFlush(exhausted && window.isEmpty(), actions);
         }
         try {
             actions.forEach(Runnable::run);
@@ -257,9 +236,9 @@ public final class ResyncTarget {
 
     /** Registers new runs and adds their first action; returns true when no unrequested set bit is left. */
     private boolean issueRequests(List<Runnable> actions) {
-        while (activeRequests < limits.maxRequestsInFlight()) {
-            long room = Math.min(limits.maxRequestBytes(), limits.maxBytesInFlight() - activeBytes);
-            long maxLength = Math.min(room, rate.allowance()) / BLOCK * BLOCK;
+        while (window.hasRequestSlot()) {
+            long room = Math.min(limits.maxRequestBytes(), window.byteRoom());
+            long maxLength = Math.min(room, window.allowance()) / BLOCK * BLOCK;
             if (maxLength < BLOCK) {
                 return false;
             }
@@ -269,9 +248,7 @@ public final class ResyncTarget {
             }
             runsByOffset.put(run.offset, run);
             runsById.put(run.id, run);
-            activeRequests++;
-            activeBytes += run.length;
-            rate.consumed(run.length);
+            window.admit(run.length);
             counters.addRequested(run.length);
             actions.add(run.phase == Phase.READING_LOCAL ? () -> readLocal(run)
                     : () -> peer.send(new ResyncRequest(run.id, run.offset, run.length)));
@@ -343,7 +320,7 @@ public final class ResyncTarget {
             if (request != null) {
                 peer.send(request);
             }
-            drain();
+            window.drain();
         });
     }
 
@@ -411,7 +388,7 @@ public final class ResyncTarget {
         if (problem != null) {
             fail(problem);
         }
-        drain();
+        window.drain();
     }
 
     private void onInSync(ResyncInSync reply) {
@@ -474,16 +451,14 @@ public final class ResyncTarget {
         runsById.remove(run.id);
         runsByOffset.remove(run.offset);
         if (run.phase != Phase.WRITTEN) {
-            activeRequests--;
-            activeBytes -= run.length;
+            window.release(run.length);
         }
     }
 
     /** The run's blocks are in sync locally; its bits are cleared by the next flush cycle. Guarded by this. */
     private void markWritten(Run run) {
         runsById.remove(run.id);
-        activeRequests--;
-        activeBytes -= run.length;
+        window.release(run.length);
         run.phase = Phase.WRITTEN;
         writtenAwaitingFlushBytes += run.length;
         consecutiveFailures = 0;
@@ -536,10 +511,7 @@ public final class ResyncTarget {
             synchronized (this) {
                 flushing = false;
                 lastBitmapFlush = context.clock().instant();
-                finished = !terminal && runsByOffset.isEmpty() && bitmap.nextSetBit(0) < 0;
-                if (finished) {
-                    terminal = true;
-                }
+                finished = runsByOffset.isEmpty() && bitmap.nextSetBit(0) < 0 && window.end();
             }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
@@ -560,20 +532,17 @@ public final class ResyncTarget {
             done.complete(null);
             return;
         }
-        drain();
+        window.drain();
     }
 
     /** Ends the run (once); bits not yet cleared stay set. Never called while holding the lock. */
     private void fail(SyncException failure) {
         synchronized (this) {
-            if (terminal) {
+            if (!window.end()) {
                 return;
             }
-            terminal = true;
             runsById.clear();
             runsByOffset.clear();
-            activeRequests = 0;
-            activeBytes = 0;
             writtenAwaitingFlushBytes = 0;
         }
         if (failure.reason() == SyncException.Reason.ABORTED) {

@@ -18,7 +18,6 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,25 +64,21 @@ public final class VerifySource {
     private final OutOfSyncBitmap bitmap;
     private final DataArea data;
     private final SyncLimits limits;
-    private final ResyncRateController rate;
+    private final RequestWindow window;
     private final Digests digests;
     private final SyncCounters counters;
     private final SyncRateMeter meter;
     private final long startOffset;
     private final Instant started;
     private final CompletableFuture<VerifyResult> done = new CompletableFuture<>();
-    private final AtomicInteger drainRequests = new AtomicInteger();
 
     private final Map<Long, Chunk> chunksById = new HashMap<>();
     private final NavigableMap<Long, Chunk> chunksByOffset = new TreeMap<>();
     private final ArrayDeque<Chunk> again = new ArrayDeque<>();
     private long cursor;
     private long nextId = 1;
-    private long activeBytes;
     private long verifiedBytes;
     private long outOfSyncBlocks;
-    private boolean paused;
-    private boolean terminal;
 
     /**
      * @param startOffset where to begin ({@code drbdadm verify --start}); rounded down to 4 KiB
@@ -98,7 +93,7 @@ public final class VerifySource {
         this.bitmap = context.bitmap();
         this.data = context.data();
         this.limits = limits;
-        this.rate = rate;
+        this.window = new RequestWindow(this, limits, rate, this::step);
         this.digests = Digests.of(verifyAlg);
         this.counters = context.counters();
         this.meter = new SyncRateMeter(context.clock());
@@ -114,7 +109,7 @@ public final class VerifySource {
 
     /** Sends what the limits allow. Never blocks. */
     public void tick() {
-        drain();
+        window.drain();
     }
 
     /**
@@ -148,7 +143,7 @@ public final class VerifySource {
         if (problem != null) {
             fail(problem);
         }
-        drain();
+        window.drain();
     }
 
     /**
@@ -169,16 +164,11 @@ public final class VerifySource {
     }
 
     public void pause() {
-        synchronized (this) {
-            paused = true;
-        }
+        window.pause();
     }
 
     public void resume() {
-        synchronized (this) {
-            paused = false;
-        }
-        drain();
+        window.resume();
     }
 
     /** Stops at once (link lost); what was found so far stays marked. */
@@ -186,12 +176,12 @@ public final class VerifySource {
         fail(new SyncException(SyncException.Reason.ABORTED, "online verify aborted"));
     }
 
-    public synchronized boolean isPaused() {
-        return paused;
+    public boolean isPaused() {
+        return window.isPaused();
     }
 
-    public synchronized int requestsInFlight() {
-        return chunksById.size();
+    public int requestsInFlight() {
+        return window.requestsInFlight();
     }
 
     /** Progress over the bytes from the start offset to the end of the data area. */
@@ -208,27 +198,16 @@ public final class VerifySource {
         return counters;
     }
 
-    private void drain() {
-        if (drainRequests.getAndIncrement() != 0) {
-            return;
-        }
-        int missed = 1;
-        do {
-            step();
-            missed = drainRequests.addAndGet(-missed);
-        } while (missed != 0);
-    }
-
     private void step() {
         List<Chunk> toRead = new ArrayList<>();
         VerifyResult finished = null;
         synchronized (this) {
-            if (terminal) {
+            if (window.hasEnded()) {
                 return;
             }
-            while (!paused && chunksById.size() < limits.maxRequestsInFlight() && rate.allowance() > 0) {
+            while (!window.isPaused() && window.hasRequestSlot() && window.allowance() > 0) {
                 Chunk chunk = again.isEmpty() ? nextChunk() : again.peek();
-                if (chunk == null || activeBytes + chunk.length > limits.maxBytesInFlight()) {
+                if (chunk == null || chunk.length > window.byteRoom()) {
                     break;
                 }
                 if (chunk == again.peek()) {
@@ -239,12 +218,10 @@ public final class VerifySource {
                 chunk.id = nextId++;
                 chunksById.put(chunk.id, chunk);
                 chunksByOffset.put(chunk.offset, chunk);
-                activeBytes += chunk.length;
-                rate.consumed(chunk.length);
+                window.admit(chunk.length);
                 toRead.add(chunk);
             }
-            if (cursor >= data.size() && again.isEmpty() && chunksById.isEmpty()) {
-                terminal = true;
+            if (cursor >= data.size() && again.isEmpty() && chunksById.isEmpty() && window.end()) {
                 finished = new VerifyResult(outOfSyncBlocks, verifiedBytes);
             }
         }
@@ -291,7 +268,7 @@ public final class VerifySource {
     private void retire(Chunk chunk) {
         chunksById.remove(chunk.id);
         chunksByOffset.remove(chunk.offset);
-        activeBytes -= chunk.length;
+        window.release(chunk.length);
     }
 
     /** Guarded by this. */
@@ -343,14 +320,12 @@ public final class VerifySource {
 
     private void fail(SyncException failure) {
         synchronized (this) {
-            if (terminal) {
+            if (!window.end()) {
                 return;
             }
-            terminal = true;
             chunksById.clear();
             chunksByOffset.clear();
             again.clear();
-            activeBytes = 0;
         }
         if (failure.reason() == SyncException.Reason.ABORTED) {
             LOG.info("{}", failure.getMessage());
