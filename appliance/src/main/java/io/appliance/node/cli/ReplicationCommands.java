@@ -102,6 +102,11 @@ final class ReplicationCommands extends CommandGroup {
         return verb(resource, "invalidate-remote", null);
     }
 
+    @Command(name = "outdate", description = "Mark this node's data Outdated (not while Primary or Connected).")
+    int outdate(@Parameters(paramLabel = "RES") String resource) {
+        return verb(resource, "outdate", null);
+    }
+
     @Command(name = "resize", description = "Re-read the backing size, agree with the peer, grow.")
     int resize(@Parameters(paramLabel = "RES") String resource) {
         return verb(resource, "resize", null);

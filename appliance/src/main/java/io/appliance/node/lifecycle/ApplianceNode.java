@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,6 +74,7 @@ public final class ApplianceNode implements Managed, NodeStatus {
     private volatile ExecutorService ioExecutor;
     private volatile TargetManager manager;
     private volatile ReplicationManager replication;
+    private volatile AutoCloseable resizeWatch;
     private volatile IscsiServer server;
     private volatile List<Portal> portals = List.of();
 
@@ -111,6 +113,7 @@ public final class ApplianceNode implements Managed, NodeStatus {
                 portalGroup(iscsi.getPortalGroupTag()), replicatedDisks);
         manager = targets;
         targets.start();
+        resizeWatch = watchReplicatedDiskSizes(replicatedDisks, targets, ioExecutor);
         if (targets.needsSeed()) {
             Seeder.seed(targets, configuration.getSeed());
         }
@@ -126,6 +129,24 @@ public final class ApplianceNode implements Managed, NodeStatus {
         targets.republish();
     }
 
+    /**
+     * A replicated disk grows online (its {@code resize} verb, run here or on the peer); its LUNs then
+     * record the new size and tell their initiators. Device events come on the resource's state
+     * thread, which must not wait for the target manager's lock: the work goes to the LUN I/O pool.
+     */
+    private static AutoCloseable watchReplicatedDiskSizes(ReplicationManager replicatedDisks, TargetManager targets,
+            ExecutorService lunIo) {
+        return replicatedDisks.node().subscribe(event -> {
+            if ("device".equals(event.object())) {
+                try {
+                    lunIo.execute(() -> targets.replicatedDiskResized(event.resource()));
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("Node stopping: size of replicated disk {} not rechecked", event.resource());
+                }
+            }
+        });
+    }
+
     @Override
     public void stop() {
         IscsiServer iscsiServer = server;
@@ -133,6 +154,15 @@ public final class ApplianceNode implements Managed, NodeStatus {
         portals = List.of();
         if (iscsiServer != null) {
             iscsiServer.close();
+        }
+        AutoCloseable watch = resizeWatch;
+        resizeWatch = null;
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (Exception e) {
+                LOG.warn("Could not stop watching the replicated disks' sizes: {}", e.toString());
+            }
         }
         TargetManager targets = manager;
         manager = null;

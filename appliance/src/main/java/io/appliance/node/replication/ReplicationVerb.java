@@ -68,6 +68,12 @@ public enum ReplicationVerb {
             resource.invalidateRemote();
         }
     },
+    OUTDATE("outdate", Set.of()) {
+        @Override
+        void run(ReplicatedResource resource, VerbOptions options) {
+            resource.outdate();
+        }
+    },
     RESIZE("resize", Set.of()) {
         @Override
         void run(ReplicatedResource resource, VerbOptions options) {

@@ -404,6 +404,29 @@ public final class TargetManager implements AutoCloseable {
         }
     }
 
+    /**
+     * A replicated disk's size changed (its {@code resize} verb ran here or on the peer): every LUN on
+     * it records the new size and tells its initiators (CAPACITY DATA HAS CHANGED).
+     */
+    public void replicatedDiskResized(String resource) {
+        synchronized (changeLock) {
+            for (LunRecord record : store.lunsOnReplicated(resource)) {
+                ServedTarget servedTarget = served.get(key(record.targetName()));
+                ServedLun servedLun = servedTarget == null ? null : servedTarget.luns.get(record.lun());
+                if (servedLun == null) {
+                    continue;
+                }
+                long size = servedLun.backing().device().size();
+                if (size != record.sizeBytes()) {
+                    store.updateLunSize(record.targetName(), record.lun(), size);
+                    servedLun.unit().capacityChanged();
+                    LOG.info("LUN {} of {} on replicated disk {} is now {} bytes", record.lun(), record.targetName(),
+                            resource, size);
+                }
+            }
+        }
+    }
+
     private void grow(LunRecord record, ServedLun servedLun, long newSizeBytes) {
         if (servedLun.backing() instanceof ServedFile file) {
             try {

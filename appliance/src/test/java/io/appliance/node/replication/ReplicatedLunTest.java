@@ -140,6 +140,20 @@ class ReplicatedLunTest {
     }
 
     @Test
+    void aGrownReplicatedDiskGrowsItsLunsRecordedSize() {
+        manager.createTarget(new TargetSpec(TARGET, "", true));
+        manager.createLun(TARGET, replicatedLun(0, "r0"));
+        disks.get("r0").size = 2 * SIZE;
+
+        manager.replicatedDiskResized("r0");
+
+        assertThat(scsiDevice(0).size()).isEqualTo(2 * SIZE);
+        assertThat(manager.lun(TARGET, 0).record().sizeBytes()).isEqualTo(2 * SIZE);
+        manager.replicatedDiskResized("other");
+        assertThat(manager.lun(TARGET, 0).record().sizeBytes()).isEqualTo(2 * SIZE);
+    }
+
+    @Test
     void aStoredLunOnAResourceNoLongerDefinedIsOffline() throws IOException {
         manager.createTarget(new TargetSpec(TARGET, "", true));
         manager.createLun(TARGET, replicatedLun(0, "r0"));

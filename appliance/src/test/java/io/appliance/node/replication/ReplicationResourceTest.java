@@ -78,6 +78,8 @@ class ReplicationResourceTest {
         assertThat(now).contains("exists resource name:r0");
 
         assertThat(body(post("r0", "secondary", null), 200).path("role").asText()).isEqualTo("Secondary");
+        assertThat(body(post("r0", "outdate", null), 200).path("disk").asText()).isEqualTo("Outdated");
+        assertThat(body(post("r0", "primary", null), 409).path("reason").asText()).isEqualTo("NEED_UP_TO_DATE");
         body(post("r0", "down", null), 200);
     }
 

@@ -51,6 +51,8 @@ final class IoPath {
     private long nextReadId = 1;
     private int inFlight;
     private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
+    private final List<AppRequest> heldRequests = new ArrayList<>();
+    private boolean admissionHeld;
 
     /** One ReadRequest in flight: the slice of the caller's buffer it fills and the read it is part of. */
     private record PeerRead(ByteBuffer dst, PeerReadGroup group) {}
@@ -75,6 +77,10 @@ final class IoPath {
     // ---- application side (Primary) ----
 
     void submit(AppRequest request) {
+        if (admissionHeld) {
+            heldRequests.add(request);
+            return;
+        }
         if (engine.role != Role.PRIMARY) {
             request.result.completeExceptionally(new BlockDeviceNotReadyException(
                     engine.name() + ": not Primary on " + engine.nodeName + " (role " + engine.role.drbdName() + ")"));
@@ -395,6 +401,19 @@ final class IoPath {
         }
         awaitingRead.clear();
         writable();
+    }
+
+    /** New application requests wait (in order) until {@link #releaseAdmission()}: a resize moves the metadata. */
+    void holdAdmission() {
+        admissionHeld = true;
+    }
+
+    /** Submits the requests held since {@link #holdAdmission()}, in arrival order. */
+    void releaseAdmission() {
+        admissionHeld = false;
+        List<AppRequest> held = List.copyOf(heldRequests);
+        heldRequests.clear();
+        held.forEach(this::submit);
     }
 
     /** Completes when no application request is in flight. */

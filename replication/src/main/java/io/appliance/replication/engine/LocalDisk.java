@@ -23,16 +23,20 @@ import java.util.function.UnaryOperator;
  * superblock writes), in submission order.
  */
 final class LocalDisk implements Closeable {
-    private final BlockDevice backing;
-    private final BlockDevice metaDevice;
+    private volatile BlockDevice backing;
+    private volatile BlockDevice metaDevice;
+    private final boolean internalMeta;
+    /** Handles of the backing replaced by a grow; closed at detach (reads may still be in flight on them). */
+    private final java.util.List<BlockDevice> replacedBackings = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final MetadataStore store;
-    private final DataArea dataArea;
+    private volatile DataArea dataArea;
     private final ExecutorService metadataThread;
     private volatile Superblock superblock;
 
     private LocalDisk(BlockDevice backing, BlockDevice metaDevice, MetadataStore store, String threadName) {
         this.backing = backing;
         this.metaDevice = metaDevice;
+        this.internalMeta = metaDevice == backing;
         this.store = store;
         this.dataArea = DataArea.of(backing, store.layout().dataBytes());
         this.superblock = store.superblock();
@@ -156,6 +160,51 @@ final class LocalDisk implements Closeable {
         });
     }
 
+    /**
+     * Re-reads the backing size and, when it grew enough, moves the internal metadata to its new
+     * end ({@link MetadataStore#grow}) and widens the data area. The caller guarantees that no
+     * application write is in flight. Completes with the data size after the call (unchanged when
+     * the backing did not grow).
+     *
+     * <p>An open device may not see that its storage grew (a {@code FileBlockDevice} keeps the
+     * size it read at open), so the backing is opened a second time through the opener; when that
+     * handle is larger it replaces the old one for all later I/O and metadata, and the old handle
+     * stays open until detach (reads may still be in flight on it).
+     */
+    CompletableFuture<Long> grow(BackingOpener opener, ResourceHost host) {
+        return onMetadataThread(() -> {
+            if (!internalMeta) {
+                throw new IOException("resize with an external meta-disk is not supported by this version");
+            }
+            long current = store.layout().dataBytes();
+            BlockDevice fresh = opener.open(host.disk());
+            BlockDevice larger = fresh.size() > backing.size() ? fresh : backing;
+            MetadataLayout grown;
+            try {
+                grown = MetadataLayout.internal(larger.size(), store.layout().alExtents());
+                if (grown.dataBytes() <= current) {
+                    fresh.close();
+                    return current;
+                }
+                store.grow(larger, grown);
+            } catch (IOException | RuntimeException e) {
+                // the store may already use the fresh handle (a failure after the commit): close it at detach
+                replacedBackings.add(fresh);
+                throw e;
+            }
+            if (larger == fresh) {
+                replacedBackings.add(backing);
+                backing = fresh;
+                metaDevice = fresh;
+            } else {
+                fresh.close();
+            }
+            dataArea = DataArea.of(backing, grown.dataBytes());
+            superblock = store.superblock();
+            return grown.dataBytes();
+        });
+    }
+
     /** Runs blocking metadata work on the metadata thread. */
     <T> CompletableFuture<T> onMetadataThread(IoCall<T> call) {
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -203,6 +252,7 @@ final class LocalDisk implements Closeable {
             org.slf4j.LoggerFactory.getLogger(LocalDisk.class).warn("closing metadata failed: {}", e.toString());
         }
         closeQuietly(backing, metaDevice);
+        replacedBackings.forEach(BlockDevice::close);
     }
 
     /** A blocking metadata call. */

@@ -228,7 +228,7 @@ final class PeerProtocol {
                 engine.options.allowTwoPrimaries());
     }
 
-    private Sizes localSizes() {
+    Sizes localSizes() {
         if (engine.disk == null) {
             return new Sizes(0, 0, 512);
         }
@@ -416,6 +416,12 @@ final class PeerProtocol {
             onPeerState(state);
         } else if (packet instanceof Uuids uuids) {
             session.peerUuids = uuids;
+        } else if (packet instanceof Sizes sizes) {
+            if (session.phase != PeerSession.Phase.ESTABLISHED) {
+                protocolError(session, packet);
+                return;
+            }
+            engine.resizer.onSizes(session, sizes);
         } else if (!engine.sync.onPacket(session, packet)) {
             protocolError(session, packet);
         }

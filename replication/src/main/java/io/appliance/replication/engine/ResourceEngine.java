@@ -79,6 +79,7 @@ public final class ResourceEngine implements ReplicatedResource {
     final IoPath io = new IoPath(this);
     final SyncDriver sync = new SyncDriver(this);
     final PeerProtocol protocol = new PeerProtocol(this);
+    final ResizeDriver resizer = new ResizeDriver(this);
     private final ReplicatedBlockDevice device = new ReplicatedBlockDevice(this);
 
     // state, confined to the state executor
@@ -548,7 +549,23 @@ public final class ResourceEngine implements ReplicatedResource {
 
     @Override
     public void resize() {
-        throw refused(Reason.INVALID, "resize is not supported by this version (the agreed size is fixed at create-md)");
+        verb("resize", () -> {
+            PeerSession current = requireEstablished();
+            if (disk == null) {
+                throw refused(Reason.INVALID,
+                        "State change failed: (-11) Device is diskless, the requested operation requires a disk");
+            }
+            if (self.metaDisk() instanceof io.appliance.config.replication.MetaDisk.External) {
+                throw refused(Reason.INVALID, "resize with an external meta-disk is not supported by this version");
+            }
+            if (replication != ReplicationState.ESTABLISHED) {
+                throw refused(Reason.BUSY, "State change failed: (-10) a resync or verify is running");
+            }
+            if (diskState != DiskState.UP_TO_DATE || peerDisk != DiskState.UP_TO_DATE) {
+                throw refused(Reason.NEED_UP_TO_DATE, "State change failed: (-2) Need access to UpToDate data");
+            }
+            return resizer.start(current);
+        });
     }
 
     @Override
@@ -621,6 +638,7 @@ public final class ResourceEngine implements ReplicatedResource {
             stopping.stop();
         }
         sync.abort();
+        resizer.abort("resource closed");
         if (disk != null) {
             disk.close();
             disk = null;
@@ -816,6 +834,7 @@ public final class ResourceEngine implements ReplicatedResource {
         lost.close();
         io.linkLost();
         sync.abort();
+        resizer.abort("connection to " + peer.name() + " lost");
         if (wasConnected) {
             log.info("{}: connection to {} lost (peer was {} / {})", name(), peer.name(), peerRole.drbdName(),
                     peerDisk.drbdName());
@@ -891,6 +910,7 @@ public final class ResourceEngine implements ReplicatedResource {
         lastProblem = "local I/O error on " + self.disk() + ": " + error.getMessage() + "; detached (on-io-error detach)";
         log.error("{}: {}", name(), lastProblem);
         sync.abort();
+        resizer.abort("local disk detached");
         if (replication != ReplicationState.ESTABLISHED && replication != ReplicationState.OFF) {
             replication = ReplicationState.ESTABLISHED;
         }

@@ -37,6 +37,9 @@ public final class OutOfSyncBitmap {
 
     private final Object flushLock = new Object();
 
+    /** Set when a grow replaced this bitmap: every later change and flush goes to the successor. */
+    private volatile OutOfSyncBitmap successor;
+
     private OutOfSyncBitmap(BlockDevice device, MetadataLayout layout) {
         this.device = Objects.requireNonNull(device, "device");
         this.layout = Objects.requireNonNull(layout, "layout");
@@ -61,6 +64,37 @@ public final class OutOfSyncBitmap {
         bitmap.setAll();
         bitmap.flush();
         return bitmap;
+    }
+
+    /**
+     * The bitmap of a grown layout: the bits of {@code old}, plus every bit of the blocks the old
+     * layout did not cover, all written durably to {@code layout}'s bitmap area. {@code old} is
+     * left as it is until {@link #retireInto} forwards it here.
+     */
+    static OutOfSyncBitmap grownFrom(BlockDevice device, MetadataLayout layout, OutOfSyncBitmap old)
+            throws MetadataException {
+        if (layout.bitCount() < old.bitCount) {
+            throw new IllegalArgumentException("a grown bitmap cannot have fewer bits than " + old.bitCount);
+        }
+        OutOfSyncBitmap grown = new OutOfSyncBitmap(device, layout);
+        grown.orWords(0, old.words(0, old.wordCount));
+        grown.changeBits(old.bitCount, grown.bitCount, true);
+        synchronized (grown.lock) {
+            grown.dirtyPages.set(0, grown.pageCount);
+        }
+        grown.flush();
+        return grown;
+    }
+
+    /**
+     * Makes {@code grown} this bitmap's successor: later changes and flushes of this bitmap go to
+     * it (a holder of this bitmap must never write the old, now dead, area), and the bits set here
+     * since {@link #grownFrom} copied them are ORed into it. A change racing with this call lands
+     * in both: it either precedes the catch-up copy (under the lock) or sees the successor.
+     */
+    void retireInto(OutOfSyncBitmap grown) {
+        successor = grown;
+        grown.orWords(0, words(0, wordCount));
     }
 
     /** Reads the bitmap area; bits beyond {@link #bitCount()} on disk are ignored. */
@@ -184,10 +218,19 @@ public final class OutOfSyncBitmap {
                 storeWord(index, words[index] | incoming);
             }
         }
+        OutOfSyncBitmap next = successor;
+        if (next != null) {
+            next.orWords(fromWord, source);
+        }
     }
 
     /** Writes every dirty page durably. */
     public void flush() throws MetadataException {
+        OutOfSyncBitmap next = successor;
+        if (next != null) {
+            next.flush();
+            return;
+        }
         flushPages(0, pageCount);
     }
 
@@ -195,6 +238,11 @@ public final class OutOfSyncBitmap {
     public void flushRange(long offset, long length) throws MetadataException {
         checkRange(offset, length);
         if (length == 0) {
+            return;
+        }
+        OutOfSyncBitmap next = successor;
+        if (next != null) {
+            next.flushRange(offset, length);
             return;
         }
         long firstBit = offset >>> BLOCK_SHIFT;
@@ -228,6 +276,10 @@ public final class OutOfSyncBitmap {
                 }
                 storeWord(index, set ? words[index] | mask : words[index] & ~mask);
             }
+        }
+        OutOfSyncBitmap next = successor;
+        if (next != null) {
+            next.changeBits(fromBit, toBit, set);
         }
     }
 

@@ -27,7 +27,7 @@ final class CrashingBlockDevice implements BlockDevice {
     record Write(long offset, int length, boolean forceUnitAccess) {
     }
 
-    private final long size;
+    private long size;
     private final Map<Long, byte[]> durable;
     private final Map<Long, byte[]> pending = new HashMap<>();
     private final List<Write> writes = new ArrayList<>();
@@ -44,6 +44,14 @@ final class CrashingBlockDevice implements BlockDevice {
     private CrashingBlockDevice(long size, Map<Long, byte[]> durable) {
         this.size = size;
         this.durable = durable;
+    }
+
+    /** The backing grows (an admin's lvextend): the added bytes read as zeros. */
+    synchronized void growTo(long newSize) {
+        if (newSize < size) {
+            throw new IllegalArgumentException("a device does not shrink");
+        }
+        size = newSize;
     }
 
     /** The next {@code count} writes land; the one after and every later request fail. */
@@ -99,7 +107,7 @@ final class CrashingBlockDevice implements BlockDevice {
     }
 
     @Override
-    public long size() {
+    public synchronized long size() {
         return size;
     }
 
