@@ -150,7 +150,9 @@ public final class MetadataStore implements Closeable {
         }
         if (!magicSeen) {
             throw new MetadataException(MetadataException.Reason.NO_METADATA, "no metadata on " + metaDevice
-                + " at offset " + layout.mdOffset() + " (create-md first)");
+                + " at offset " + layout.mdOffset() + " (create-md first; if the backing volume was grown while the"
+                + " resource was down, its metadata is still at the end of the old size: shrink it back, up, grow it"
+                + " again and run resize)");
         }
         if (newest == null) {
             throw new MetadataException(MetadataException.Reason.CORRUPT, "metadata on " + metaDevice + " at offset "
