@@ -306,7 +306,10 @@ final class PeerProtocol {
             persistAfterHandshake(agreed, peerEpoch, true);
             boolean sameData = GenerationIds.generation(self.ids().current())
                     == GenerationIds.generation(peerView.ids().current());
-            if (sameData && consistent(engine.diskState) && consistent(peerState.disk())) {
+            // Same generation on both sides: the data is identical, so both are UpToDate unless both were
+            // Outdated (then nobody vouches for it being the newest: DRBD keeps them Outdated until --force).
+            boolean bothOutdated = engine.diskState == DiskState.OUTDATED && peerState.disk() == DiskState.OUTDATED;
+            if (sameData && consistent(engine.diskState) && consistent(peerState.disk()) && !bothOutdated) {
                 engine.diskState = DiskState.UP_TO_DATE;
                 engine.peerDisk = DiskState.UP_TO_DATE;
                 engine.persistFlags(flags -> flags.withConsistent(true).withWasUpToDate(true));

@@ -42,6 +42,28 @@ class OutdateTest {
     }
 
     @Test
+    void twoOutdatedNodesWithTheSameDataStayOutdatedWhenTheyConnect() {
+        try (TwoNodes nodes = new TwoNodes(dir, BACKING, TwoNodes.fastOptions().build())) {
+            nodes.initialSync();
+            nodes.r1.secondary();
+            nodes.r1.disconnect();
+            TwoNodes.awaitStatus(nodes.r2, s -> s.connection() != ConnectionState.CONNECTED);
+            nodes.r1.outdate();
+            nodes.r2.outdate();
+
+            nodes.r1.connect(false);
+            nodes.awaitBoth(s -> s.connection() == ConnectionState.CONNECTED
+                    && s.replication() == ReplicationState.ESTABLISHED);
+            assertThat(nodes.r1.status().disk()).isEqualTo(DiskState.OUTDATED);
+            assertThat(nodes.r2.status().disk()).isEqualTo(DiskState.OUTDATED);
+            assertThatThrownBy(() -> nodes.r1.primary(false)).isInstanceOfSatisfying(ReplicationException.class,
+                    e -> assertThat(e.reason()).isEqualTo(Reason.NEED_UP_TO_DATE));
+            nodes.r1.primary(true);
+            assertThat(nodes.r1.status().disk()).isEqualTo(DiskState.UP_TO_DATE);
+        }
+    }
+
+    @Test
     void anOutdatedNodeStaysOutdatedAcrossDownUpIsNotPromotedAndBecomesSyncTargetOnConnect() throws Exception {
         try (TwoNodes nodes = new TwoNodes(dir, BACKING, TwoNodes.fastOptions().build())) {
             nodes.initialSync();
