@@ -8,6 +8,8 @@ import io.appliance.node.api.PoolsResource;
 import io.appliance.node.api.RequestReader;
 import io.appliance.node.api.StatusResource;
 import io.appliance.node.api.TargetsResource;
+import io.appliance.node.cluster.ClusterExceptionMapper;
+import io.appliance.node.cluster.ClusterResource;
 import io.appliance.node.config.ApplianceConfiguration;
 import io.appliance.node.lifecycle.ApiToken;
 import io.appliance.node.lifecycle.ApplianceNode;
@@ -78,6 +80,8 @@ public final class ApplianceApplication extends Application<ApplianceConfigurati
         environment.jersey().register(new AclsResource(applianceNode::targets, requests));
         environment.jersey().register(new PoolsResource(applianceNode::targets, requests));
         environment.jersey().register(new ReplicationResource(applianceNode::replication));
+        ClusterResource clusterResource = new ClusterResource(applianceNode::cluster, Clock.systemUTC());
+        environment.jersey().register(clusterResource);
         // no whole-answer buffering for a Content-Length: the events stream must reach its client line by line
         environment.jersey().property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
         // an events stream lasts until its client leaves: end them all before Jetty waits for requests to finish
@@ -85,10 +89,12 @@ public final class ApplianceApplication extends Application<ApplianceConfigurati
             @Override
             public void lifeCycleStopping(LifeCycle event) {
                 applianceNode.endReplicationEventStreams();
+                clusterResource.endEventStreams();
             }
         });
         environment.jersey().register(new NodeExceptionMapper());
         environment.jersey().register(new ReplicationExceptionMapper());
+        environment.jersey().register(new ClusterExceptionMapper());
         ApiAuthentication.providers(token.token()).forEach(environment.jersey()::register);
 
         environment.healthChecks().register("iscsi-portals", new IscsiPortalHealthCheck(applianceNode));

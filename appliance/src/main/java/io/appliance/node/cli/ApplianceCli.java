@@ -36,7 +36,7 @@ import picocli.CommandLine.ScopeType;
         description = "Storage appliance node: run it, or manage a running one through its REST API.",
         subcommands = {StatusCommands.Status.class, StatusCommands.Sessions.class, TargetCommands.class,
                 LunCommands.class, AclCommands.class, PoolCommands.class, VolumeCommands.class,
-                ReplicationCommands.class},
+                ReplicationCommands.class, ClusterCommands.class, ClusterCommands.CrmMon.class},
         footer = {"",
                 "Running a node (handled by Dropwizard):",
                 "  appliance server [--config FILE]  start the node (default: the embedded demo)",

@@ -1,10 +1,14 @@
 package io.appliance.node.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.appliance.node.cluster.ClusterConfiguration;
 import io.appliance.node.replication.ReplicationConfiguration;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.core.server.SimpleServerFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.validation.selfvalidating.SelfValidating;
+import io.dropwizard.validation.selfvalidating.SelfValidation;
+import io.dropwizard.validation.selfvalidating.ViolationCollector;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -12,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The configuration file of one appliance node (every field is described in docs/operations.md).
@@ -25,8 +30,11 @@ import java.util.Map;
  *   <li>{@code seed}: targets created when the state database has none, see {@link SeedConfiguration}.
  *   <li>{@code lvm}: pools and volumes, see {@link LvmConfiguration}.
  *   <li>{@code replication}: replicated disks (DRBD-style resources), see {@link ReplicationConfiguration}.
+ *   <li>{@code cluster} (optional): high availability with the other nodes, see {@link ClusterConfiguration};
+ *       absent = a single node.
  * </ul>
  */
+@SelfValidating
 public class ApplianceConfiguration extends Configuration {
 
     private static final Path KERNEL_HOST_NAME = Path.of("/proc/sys/kernel/hostname");
@@ -62,6 +70,10 @@ public class ApplianceConfiguration extends Configuration {
     @NotNull
     @JsonProperty
     private ReplicationConfiguration replication = new ReplicationConfiguration();
+
+    @Valid
+    @JsonProperty
+    private ClusterConfiguration cluster;
 
     public ApplianceConfiguration() {
         setServerFactory(loopbackServer());
@@ -105,6 +117,21 @@ public class ApplianceConfiguration extends Configuration {
 
     public ReplicationConfiguration getReplication() {
         return replication;
+    }
+
+    /** The {@code cluster} section; empty when the node runs alone. */
+    public Optional<ClusterConfiguration> getCluster() {
+        return Optional.ofNullable(cluster);
+    }
+
+    /** A node of a cluster must be one of {@code cluster.nodes} (under its {@code nodeName}). */
+    @SelfValidation
+    public void checkClusterMembership(ViolationCollector violations) {
+        if (cluster != null) {
+            cluster.nodeNames().filter(names -> nodeName != null && !names.contains(nodeName))
+                    .ifPresent(names -> violations.addViolation("cluster.nodes: this node's nodeName " + nodeName
+                            + " is not one of the cluster's nodes (" + String.join(", ", names) + "); add it or fix nodeName"));
+        }
     }
 
     /** {@code $APPLIANCE_HOME} when set and not blank, else {@code ./var}. */

@@ -13,6 +13,11 @@ import io.appliance.lvm.device.VolumeAccess;
 import io.appliance.node.ApplianceVersion;
 import io.appliance.node.api.NodeStatus;
 import io.appliance.node.api.SessionView;
+import io.appliance.node.cluster.ClusterConfiguration;
+import io.appliance.node.cluster.ClusterException;
+import io.appliance.node.cluster.ClusterManager;
+import io.appliance.node.cluster.ClusterOperations;
+import io.appliance.node.cluster.ServerPortals;
 import io.appliance.node.config.ApplianceConfiguration;
 import io.appliance.node.config.ChapPairConfiguration;
 import io.appliance.node.config.IscsiConfiguration;
@@ -56,7 +61,11 @@ import org.slf4j.LoggerFactory;
  * <p>The replicated disks ({@link ReplicationManager}) start after the database and before the
  * targets, resources up as {@code replication.autoUp} says.
  *
- * <p>Stop, in reverse: the server closes first (no I/O arrives any more), then every LUN is
+ * <p>With a {@code cluster} section the cluster stack ({@link ClusterManager}) starts last, when
+ * iSCSI and the replicated disks run (its agents drive both), and stops first: it stops the
+ * resources this node runs (bounded) and leaves the cluster before anything else goes down.
+ *
+ * <p>Stop, in reverse: the cluster leaves, then the server closes (no I/O arrives any more), then every LUN is
  * withdrawn and closed, the replicated disks go down, the I/O threads end, and the database is closed.
  */
 public final class ApplianceNode implements Managed, NodeStatus {
@@ -77,6 +86,8 @@ public final class ApplianceNode implements Managed, NodeStatus {
     private volatile AutoCloseable resizeWatch;
     private volatile IscsiServer server;
     private volatile List<Portal> portals = List.of();
+    private final ServerPortals clusterPortals = new ServerPortals(this::runningServer, this::republishTargets);
+    private volatile ClusterManager cluster;
 
     public ApplianceNode(ApplianceConfiguration configuration, NodeLayout layout, Clock clock) {
         this.configuration = configuration;
@@ -127,6 +138,26 @@ public final class ApplianceNode implements Managed, NodeStatus {
         }
         portals = List.copyOf(bound);
         targets.republish();
+        Optional<ClusterConfiguration> clusterConfiguration = configuration.getCluster();
+        if (clusterConfiguration.isPresent()) {
+            cluster = ClusterManager.start(clusterConfiguration.get(), configuration.getNodeName(),
+                    layout.stateDirectory(), replicatedDisks::resource, replicatedDisks::resources, clusterPortals);
+        }
+    }
+
+    private IscsiServer runningServer() {
+        IscsiServer iscsiServer = server;
+        if (iscsiServer == null) {
+            throw new IllegalStateException("the iSCSI server is not running");
+        }
+        return iscsiServer;
+    }
+
+    private void republishTargets() {
+        TargetManager targets = manager;
+        if (targets != null) {
+            targets.republish();
+        }
     }
 
     /**
@@ -149,6 +180,11 @@ public final class ApplianceNode implements Managed, NodeStatus {
 
     @Override
     public void stop() {
+        ClusterManager clusterStack = cluster;
+        cluster = null;
+        if (clusterStack != null) {
+            clusterStack.close();
+        }
         IscsiServer iscsiServer = server;
         server = null;
         portals = List.of();
@@ -211,6 +247,22 @@ public final class ApplianceNode implements Managed, NodeStatus {
             throw new NodeException.NotRunning("the node is not running (starting or stopping); try again shortly");
         }
         return replicatedDisks;
+    }
+
+    /**
+     * The running cluster stack; empty when the configuration has no {@code cluster} section;
+     * {@link ClusterException.Unavailable} while the node is not running.
+     */
+    public Optional<ClusterOperations> cluster() {
+        if (configuration.getCluster().isEmpty()) {
+            return Optional.empty();
+        }
+        ClusterManager clusterStack = cluster;
+        if (clusterStack == null) {
+            throw new ClusterException.Unavailable("the cluster stack is not running (node starting or stopping);"
+                    + " try again shortly");
+        }
+        return Optional.of(clusterStack);
     }
 
     /** Ends the replication events streams, if the replicated disks run; for the HTTP server's stop. */
@@ -292,7 +344,13 @@ public final class ApplianceNode implements Managed, NodeStatus {
 
             @Override
             public List<Portal> portals() {
-                return portals;
+                List<Portal> advertised = clusterPortals.advertised();
+                if (advertised.isEmpty()) {
+                    return portals;
+                }
+                List<Portal> all = new ArrayList<>(portals);
+                advertised.stream().filter(portal -> !all.contains(portal)).forEach(all::add);
+                return List.copyOf(all);
             }
         };
     }

@@ -3,6 +3,7 @@ package io.appliance.node.replication;
 import io.appliance.config.replication.ResourceDefinition;
 import io.appliance.config.replication.ResourceHost;
 import io.appliance.iscsi.block.BlockDevice;
+import io.appliance.node.api.EventLineStream;
 import io.appliance.node.runtime.NodeLayout;
 import io.appliance.node.runtime.VolumeManager;
 import io.appliance.replication.ReplicatedResource;
@@ -58,7 +59,7 @@ public final class ReplicationManager implements ReplicatedDisks, AutoCloseable 
     private final ReplicationNode node;
     private final EventLoopGroup eventLoops;
     private final ScheduledExecutorService scheduler;
-    private final Set<EventSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final Set<EventLineStream<ReplicationEvent>> subscriptions = ConcurrentHashMap.newKeySet();
 
     private ReplicationManager(ReplicationNode node, EventLoopGroup eventLoops, ScheduledExecutorService scheduler) {
         this.node = node;
@@ -194,10 +195,11 @@ public final class ReplicationManager implements ReplicatedDisks, AutoCloseable 
     }
 
     /** A reader of the events stream; close it when the reader goes away. */
-    public EventSubscription subscribe() {
-        EventSubscription subscription = new EventSubscription(EVENTS_QUEUE_CAPACITY, node::subscribe, subscriptions::remove);
+    public EventLineStream<ReplicationEvent> subscribe() {
+        EventLineStream<ReplicationEvent> subscription = new EventLineStream<>(EVENTS_QUEUE_CAPACITY,
+                ReplicationEvent::render, subscriptions::remove);
         subscriptions.add(subscription);
-        return subscription.start();
+        return subscription.subscribe(node::subscribe);
     }
 
     @Override
@@ -211,7 +213,7 @@ public final class ReplicationManager implements ReplicatedDisks, AutoCloseable 
      * stop; {@link #close()} does it too.
      */
     public void endEventStreams() {
-        List.copyOf(subscriptions).forEach(EventSubscription::close);
+        List.copyOf(subscriptions).forEach(EventLineStream::close);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.appliance.node.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.appliance.node.api.EventLineStream;
 import io.appliance.node.model.NodeException;
 import io.appliance.replication.ReplicatedResource;
 import io.appliance.replication.ReplicationEvent;
@@ -16,10 +17,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -75,44 +72,18 @@ public final class ReplicationResource {
                     .collect(Collectors.joining());
             return Response.ok(lines, MediaType.TEXT_PLAIN_TYPE).build();
         }
-        EventSubscription subscription = manager.subscribe();
+        EventLineStream<ReplicationEvent> subscription = manager.subscribe();
         List<ReplicationEvent> current = manager.currentState();
         StreamingOutput stream = output -> {
             try (subscription) {
                 for (ReplicationEvent event : current) {
-                    writeLine(output, event.renderExists());
+                    EventLineStream.writeLine(output, event.renderExists());
                 }
-                writeLine(output, "exists -");
-                streamChanges(subscription, output);
+                EventLineStream.writeLine(output, "exists -");
+                subscription.copyTo(output, EVENTS_POLL, "GET /api/v1/replication/events?now=true");
             }
         };
         return Response.ok(stream, MediaType.TEXT_PLAIN_TYPE).build();
-    }
-
-    private static void streamChanges(EventSubscription subscription, OutputStream output) throws IOException {
-        while (true) {
-            EventSubscription.Next next;
-            try {
-                next = subscription.next(EVENTS_POLL);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("events stream interrupted");
-            }
-            if (next instanceof EventSubscription.Next.Line line) {
-                writeLine(output, line.text());
-            } else if (next instanceof EventSubscription.Next.Overflowed overflowed) {
-                writeLine(output, "# dropped: this reader fell " + overflowed.queued() + " events behind; reconnect"
-                        + " (GET /api/v1/replication/events?now=true shows the current state)");
-                return;
-            } else if (next instanceof EventSubscription.Next.Ended) {
-                return;
-            }
-        }
-    }
-
-    private static void writeLine(OutputStream output, String line) throws IOException {
-        output.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        output.flush();
     }
 
     @GET

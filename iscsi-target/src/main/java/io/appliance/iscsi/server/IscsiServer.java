@@ -17,6 +17,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -27,7 +28,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +67,7 @@ public final class IscsiServer implements AutoCloseable {
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> serverChannelType;
+    private final boolean epoll;
     private final ChannelGroup connections = new DefaultChannelGroup("iscsi-connections", GlobalEventExecutor.INSTANCE);
     private final Map<InetSocketAddress, Channel> listeners = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -71,7 +76,7 @@ public final class IscsiServer implements AutoCloseable {
         Objects.requireNonNull(registry, "registry");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.services = SessionServices.create(registry, settings.sessionSettings());
-        boolean epoll = Epoll.isAvailable();
+        this.epoll = Epoll.isAvailable();
         IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.serverChannelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("iscsi-accept", true), ioHandlers);
@@ -86,8 +91,23 @@ public final class IscsiServer implements AutoCloseable {
 
     /** Starts listening on an address; port 0 binds an ephemeral port. Returns the bound address. */
     public InetSocketAddress bind(InetSocketAddress address) throws IOException {
+        return bind(address, false);
+    }
+
+    /**
+     * Starts listening on an address; with {@code freebind} the address need not be configured on
+     * this host yet (Linux IP_FREEBIND, ip(7)): a cluster binds the portal of a virtual IP before the
+     * IP is added. IP_FREEBIND needs the epoll transport; without it, a freebind of an address that
+     * is not local fails with an {@link IOException} saying so.
+     */
+    public InetSocketAddress bind(InetSocketAddress address, boolean freebind) throws IOException {
         if (closed.get()) {
             throw new IllegalStateException("the iSCSI server is closed");
+        }
+        if (freebind && !epoll && !isLocal(address.getAddress())) {
+            throw new IOException("cannot listen on " + address + ": the address is not configured on this host and"
+                    + " binding it in advance needs IP_FREEBIND, which needs Netty's epoll transport (not available: "
+                    + Epoll.unavailabilityCause() + ")");
         }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
@@ -104,6 +124,9 @@ public final class IscsiServer implements AutoCloseable {
                         IscsiConnection.initialize(channel, services);
                     }
                 });
+        if (freebind && epoll) {
+            bootstrap.option(EpollChannelOption.IP_FREEBIND, true);
+        }
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new IOException("cannot listen on " + address + ": " + bound.cause().getMessage(), bound.cause());
@@ -122,9 +145,49 @@ public final class IscsiServer implements AutoCloseable {
 
     /** Stops listening on an address given to {@link #bind(InetSocketAddress)}. */
     public void unbind(InetSocketAddress address) {
+        unbind(address, false);
+    }
+
+    /**
+     * Stops listening on an address given to {@code bind}; with {@code closeConnections} every
+     * connection accepted on that listener is closed too (its session ends as on a lost connection),
+     * as a cluster does when the portal's address moves to another node. Returns how many
+     * connections were closed.
+     */
+    public int unbind(InetSocketAddress address, boolean closeConnections) {
         Channel listener = listeners.remove(address);
-        if (listener != null) {
-            listener.close().awaitUninterruptibly();
+        if (listener == null) {
+            return 0;
+        }
+        listener.close().awaitUninterruptibly();
+        if (!closeConnections) {
+            return 0;
+        }
+        List<ChannelFuture> closing = new ArrayList<>();
+        for (Channel connection : connections) {
+            // an accepted channel's parent is the listener that accepted it
+            if (connection.parent() == listener) {
+                closing.add(connection.close());
+            }
+        }
+        for (ChannelFuture future : closing) {
+            future.awaitUninterruptibly(EVENT_LOOP_SHUTDOWN.toMillis());
+        }
+        if (!closing.isEmpty()) {
+            LOG.info("Closed {} iSCSI connection(s) that came in on {}", closing.size(), address);
+        }
+        return closing.size();
+    }
+
+    /** True for the wildcard address and for an address configured on one of this host's interfaces. */
+    private static boolean isLocal(InetAddress address) {
+        if (address == null || address.isAnyLocalAddress() || address.isLoopbackAddress()) {
+            return address != null;
+        }
+        try {
+            return NetworkInterface.getByInetAddress(address) != null;
+        } catch (SocketException e) {
+            return false;
         }
     }
 

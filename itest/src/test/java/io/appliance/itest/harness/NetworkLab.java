@@ -5,9 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -26,7 +23,7 @@ public final class NetworkLab implements AutoCloseable {
 
     /** The family every prefix of this harness starts with. */
     public static final String PREFIX_FAMILY = "itr";
-    private static final Pattern OWNED_NAME = Pattern.compile("^" + PREFIX_FAMILY + "(\\d+)x\\d+.*");
+    static final RunNamespaces NAMESPACES = new RunNamespaces(PREFIX_FAMILY, "network lab");
     private static final Duration COMMAND_LIMIT = Duration.ofSeconds(20);
     private static int labsCreated;
 
@@ -55,7 +52,7 @@ public final class NetworkLab implements AutoCloseable {
 
     /** Removes leftovers of dead runs, then builds two namespaces and the veth pair between them. */
     public static NetworkLab create() throws IOException, InterruptedException {
-        removeLeftoversOfDeadRuns();
+        NAMESPACES.removeLeftoversOfDeadRuns();
         int index;
         synchronized (NetworkLab.class) {
             index = ++labsCreated;
@@ -184,40 +181,9 @@ public final class NetworkLab implements AutoCloseable {
     @Override
     public void close() {
         for (String namespace : namespaces) {
-            deleteNamespace(namespace);
+            NAMESPACES.delete(namespace);
         }
         namespaces.clear();
-    }
-
-    /** Namespaces named by this harness for a JVM that no longer runs: a run killed before its clean-up. */
-    static void removeLeftoversOfDeadRuns() throws IOException, InterruptedException {
-        ToolResult list = Tool.of("ip", "netns", "list").timeout(COMMAND_LIMIT).run();
-        if (!list.succeeded()) {
-            return;
-        }
-        for (String line : list.stdout().split("\n")) {
-            String name = line.strip().split("\\s+")[0];
-            ownerPid(name).filter(pid -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true))
-                    .ifPresent(deadPid -> deleteNamespace(name));
-        }
-    }
-
-    static Optional<Long> ownerPid(String name) {
-        Matcher matcher = OWNED_NAME.matcher(name);
-        return matcher.matches() ? Optional.of(Long.parseLong(matcher.group(1))) : Optional.empty();
-    }
-
-    private static void deleteNamespace(String namespace) {
-        try {
-            ToolResult deleted = Tool.of("ip", "netns", "delete", namespace).timeout(COMMAND_LIMIT).run();
-            if (!deleted.succeeded()) {
-                System.err.println("network lab clean-up incomplete: " + deleted.describe());
-            }
-        } catch (IOException e) {
-            System.err.println("network lab clean-up incomplete: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void requireNode(int node) {

@@ -56,12 +56,12 @@ class NetworkLabTest {
         long deadPid = deadPid();
         String leftover = NetworkLab.PREFIX_FAMILY + deadPid + "x1-n1";
         String live = NetworkLab.PREFIX_FAMILY + ProcessHandle.current().pid() + "x9999-n1";
-        assertThat(NetworkLab.ownerPid(leftover)).contains(deadPid);
-        assertThat(NetworkLab.ownerPid("somebody-else")).isEmpty();
+        assertThat(NetworkLab.NAMESPACES.ownerPid(leftover)).contains(deadPid);
+        assertThat(NetworkLab.NAMESPACES.ownerPid("somebody-else")).isEmpty();
         Tool.of("ip", "netns", "add", leftover).timeout(LIMIT).runSuccessfully();
         Tool.of("ip", "netns", "add", live).timeout(LIMIT).runSuccessfully();
         try {
-            NetworkLab.removeLeftoversOfDeadRuns();
+            NetworkLab.NAMESPACES.removeLeftoversOfDeadRuns();
             assertThat(listNamespaces()).doesNotContain(leftover).contains(live);
         } finally {
             Tool.of("ip", "netns", "delete", leftover).timeout(LIMIT).run();

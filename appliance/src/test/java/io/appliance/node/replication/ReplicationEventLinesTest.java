@@ -2,6 +2,7 @@ package io.appliance.node.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.appliance.node.api.EventLineStream;
 import io.appliance.replication.ReplicationEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,17 +13,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-class EventSubscriptionTest {
+/** The events stream with replication's events2 lines. */
+class ReplicationEventLinesTest {
 
     private final List<Consumer<ReplicationEvent>> listeners = new ArrayList<>();
     private final AtomicBoolean unsubscribed = new AtomicBoolean();
-    private final List<EventSubscription> ended = new ArrayList<>();
+    private final List<EventLineStream<ReplicationEvent>> ended = new ArrayList<>();
 
-    private EventSubscription subscribe(int capacity) {
-        return new EventSubscription(capacity, listener -> {
+    private EventLineStream<ReplicationEvent> subscribe(int capacity) {
+        return new EventLineStream<ReplicationEvent>(capacity, ReplicationEvent::render, ended::add).subscribe(listener -> {
             listeners.add(listener);
             return () -> unsubscribed.set(true);
-        }, ended::add).start();
+        });
     }
 
     private void publish(String replication) {
@@ -33,26 +35,26 @@ class EventSubscriptionTest {
 
     @Test
     void linesArriveInOrderAndIdleWhenNothingHappens() throws Exception {
-        EventSubscription subscription = subscribe(4);
+        EventLineStream<ReplicationEvent> subscription = subscribe(4);
         publish("SyncSource");
         publish("Established");
 
         assertThat(subscription.next(Duration.ofSeconds(1)))
-                .isEqualTo(new EventSubscription.Next.Line("change peer-device name:r0 replication:SyncSource"));
+                .isEqualTo(new EventLineStream.Next.Line("change peer-device name:r0 replication:SyncSource"));
         assertThat(subscription.next(Duration.ofSeconds(1)))
-                .isEqualTo(new EventSubscription.Next.Line("change peer-device name:r0 replication:Established"));
-        assertThat(subscription.next(Duration.ofMillis(10))).isInstanceOf(EventSubscription.Next.Idle.class);
+                .isEqualTo(new EventLineStream.Next.Line("change peer-device name:r0 replication:Established"));
+        assertThat(subscription.next(Duration.ofMillis(10))).isInstanceOf(EventLineStream.Next.Idle.class);
     }
 
     @Test
     void aReaderThatFallsBehindIsDroppedWithoutBlockingThePublisher() throws Exception {
-        EventSubscription subscription = subscribe(2);
+        EventLineStream<ReplicationEvent> subscription = subscribe(2);
         publish("SyncSource");
         publish("PausedSyncS");
         publish("SyncSource");
         publish("Established");
 
-        assertThat(subscription.next(Duration.ofSeconds(1))).isEqualTo(new EventSubscription.Next.Overflowed(3));
+        assertThat(subscription.next(Duration.ofSeconds(1))).isEqualTo(new EventLineStream.Next.Overflowed(3));
         subscription.close();
         assertThat(unsubscribed).isTrue();
         assertThat(ended).containsExactly(subscription);
@@ -60,11 +62,11 @@ class EventSubscriptionTest {
 
     @Test
     void closingWakesAWaitingReader() throws Exception {
-        EventSubscription subscription = subscribe(2);
+        EventLineStream<ReplicationEvent> subscription = subscribe(2);
         Thread closer = new Thread(subscription::close);
         closer.start();
 
-        assertThat(subscription.next(Duration.ofSeconds(10))).isInstanceOf(EventSubscription.Next.Ended.class);
+        assertThat(subscription.next(Duration.ofSeconds(10))).isInstanceOf(EventLineStream.Next.Ended.class);
         closer.join(10_000);
         assertThat(unsubscribed).isTrue();
     }

@@ -1,0 +1,75 @@
+package io.appliance.cluster.jgroups;
+
+import io.appliance.cluster.runtime.ClusterTransport;
+import io.appliance.cluster.runtime.MembershipView;
+import io.appliance.config.cluster.AuthKey;
+import io.appliance.config.cluster.AuthMethod;
+import io.appliance.config.cluster.ClusterDefinition;
+import io.appliance.config.cluster.ClusterNodeDefinition;
+import io.appliance.config.cluster.ClusterTransportKind;
+import io.appliance.config.cluster.FencingOptions;
+import io.appliance.config.cluster.HeartbeatTiming;
+import io.appliance.config.cluster.NodeRole;
+import io.appliance.config.cluster.QuorumOptions;
+import io.appliance.config.cluster.ResourceConfiguration;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/** Loopback clusters for the transport tests: node i listens on 127.0.0.1:(basePort + i). */
+final class TestClusters {
+
+    static final String SECRET = "s3cret-for-tests";
+
+    private TestClusters() {
+    }
+
+    static ClusterDefinition definition(String clusterName, ClusterTransportKind kind, int basePort, int nodeCount,
+            String secret) {
+        List<ClusterNodeDefinition> nodes = new ArrayList<>();
+        for (int i = 1; i <= nodeCount; i++) {
+            nodes.add(ClusterNodeDefinition.of("node" + i, NodeRole.STORAGE, List.of("127.0.0.1:" + (basePort + i))));
+        }
+        return new ClusterDefinition(clusterName, kind, 7800, HeartbeatTiming.defaults(),
+                new AuthKey(AuthMethod.SHA256, secret), QuorumOptions.defaults(), FencingOptions.defaults(), nodes,
+                ResourceConfiguration.empty());
+    }
+
+    /** Records what one transport delivers. */
+    static final class Recorder implements ClusterTransport.Listener {
+        final List<MembershipView> views = new CopyOnWriteArrayList<>();
+        final List<String> messages = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onView(MembershipView view) {
+            views.add(view);
+        }
+
+        @Override
+        public void onMessage(String fromNode, byte[] payload) {
+            messages.add(fromNode + ":" + new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        MembershipView lastView() {
+            return views.isEmpty() ? null : views.get(views.size() - 1);
+        }
+
+        List<String> messagesMatching(Predicate<String> filter) {
+            return messages.stream().filter(filter).toList();
+        }
+    }
+
+    /** Waits until the condition holds; false when the deadline passed first. */
+    static boolean await(Duration limit, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return condition.getAsBoolean();
+    }
+}
