@@ -45,6 +45,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -425,44 +426,27 @@ public class ClusterConfiguration {
     }
 
     private ResourceConfiguration resourceConfiguration() {
-        List<PrimitiveDefinition> primitives = new ArrayList<>();
-        List<PrimitiveYaml> list = orEmpty(resources);
-        for (int i = 0; i < list.size(); i++) {
-            primitives.add(primitive("cluster.resources[" + i + "]", required("cluster.resources[" + i + "]", list.get(i))));
-        }
-        List<GroupDefinition> groupDefinitions = new ArrayList<>();
-        List<GroupYaml> groupList = orEmpty(groups);
-        for (int i = 0; i < groupList.size(); i++) {
-            String path = "cluster.groups[" + i + "]";
-            GroupYaml group = required(path, groupList.get(i));
+        List<PrimitiveDefinition> primitives = each("cluster.resources", resources, ClusterConfiguration::primitive);
+        List<GroupDefinition> groupDefinitions = each("cluster.groups", groups, (path, group) -> {
             ResourceMeta meta = meta(path + ".meta", group.meta);
-            groupDefinitions.add(at(path, () -> new GroupDefinition(group.id, orEmpty(group.resources), meta)));
-        }
+            return at(path, () -> new GroupDefinition(group.id, orEmpty(group.resources), meta));
+        });
         ConstraintsYaml constraintYaml = constraints != null ? constraints : new ConstraintsYaml();
-        List<LocationConstraint> locations = new ArrayList<>();
-        List<LocationYaml> locationList = orEmpty(constraintYaml.location);
-        for (int i = 0; i < locationList.size(); i++) {
-            String path = "cluster.constraints.location[" + i + "]";
-            LocationYaml location = required(path, locationList.get(i));
-            Score score = score(path + ".score", location.score);
-            locations.add(at(path, () -> new LocationConstraint(location.id, location.rsc, location.node, score)));
-        }
-        List<ColocationConstraint> colocations = new ArrayList<>();
-        List<ColocationYaml> colocationList = orEmpty(constraintYaml.colocation);
-        for (int i = 0; i < colocationList.size(); i++) {
-            String path = "cluster.constraints.colocation[" + i + "]";
-            ColocationYaml colocation = required(path, colocationList.get(i));
-            Score score = score(path + ".score", colocation.score);
-            colocations.add(at(path, () -> new ColocationConstraint(colocation.id, colocation.rsc, colocation.withRsc, score)));
-        }
-        List<OrderConstraint> orders = new ArrayList<>();
-        List<OrderYaml> orderList = orEmpty(constraintYaml.order);
-        for (int i = 0; i < orderList.size(); i++) {
-            String path = "cluster.constraints.order[" + i + "]";
-            OrderYaml order = required(path, orderList.get(i));
+        List<LocationConstraint> locations = each("cluster.constraints.location", constraintYaml.location,
+                (path, location) -> {
+                    Score score = score(path + ".score", location.score);
+                    return at(path, () -> new LocationConstraint(location.id, location.rsc, location.node, score));
+                });
+        List<ColocationConstraint> colocations = each("cluster.constraints.colocation", constraintYaml.colocation,
+                (path, colocation) -> {
+                    Score score = score(path + ".score", colocation.score);
+                    return at(path, () -> new ColocationConstraint(colocation.id, colocation.rsc, colocation.withRsc,
+                            score));
+                });
+        List<OrderConstraint> orders = each("cluster.constraints.order", constraintYaml.order, (path, order) -> {
             OrderKind kind = word(path + ".kind", order.kind, OrderKind.class);
-            orders.add(at(path, () -> new OrderConstraint(order.id, order.first, order.then, kind)));
-        }
+            return at(path, () -> new OrderConstraint(order.id, order.first, order.then, kind));
+        });
         ClusterProperties clusterProperties = clusterProperties();
         return at("cluster", () -> new ResourceConfiguration(primitives, groupDefinitions, locations, colocations, orders,
                 clusterProperties));
@@ -588,6 +572,17 @@ public class ClusterConfiguration {
             }
             throw e.withPrefix(path);
         }
+    }
+
+    /** Converts each entry of a YAML list; {@code convert} gets the entry's path ({@code cluster.groups[2]}). */
+    private static <Y, T> List<T> each(String path, List<Y> entries, BiFunction<String, Y, T> convert) {
+        List<T> converted = new ArrayList<>();
+        List<Y> list = orEmpty(entries);
+        for (int i = 0; i < list.size(); i++) {
+            String entryPath = path + "[" + i + "]";
+            converted.add(convert.apply(entryPath, required(entryPath, list.get(i))));
+        }
+        return converted;
     }
 
     private static <T> T required(String path, T value) {

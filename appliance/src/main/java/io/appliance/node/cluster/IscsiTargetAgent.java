@@ -3,10 +3,8 @@ package io.appliance.node.cluster;
 import io.appliance.cluster.agent.AgentResult;
 import io.appliance.cluster.agent.ResourceAgent;
 import io.appliance.cluster.agent.ResourceAgentFactory;
-import io.appliance.config.cluster.PrimitiveDefinition;
 import io.appliance.iscsi.target.Portal;
 import java.io.IOException;
-import java.util.Set;
 
 /**
  * The {@code iscsi-target} resource (Pacemaker's {@code iSCSITarget}): this node's iSCSI service on
@@ -37,22 +35,11 @@ public final class IscsiTargetAgent implements ResourceAgent {
 
     /** Creates agents for {@code iscsi-target} primitives (parameters {@code ip}, {@code port}). */
     public static ResourceAgentFactory factory(PortalControl portals) {
-        return new ResourceAgentFactory() {
-            @Override
-            public Set<String> types() {
-                return Set.of(TYPE);
-            }
-
-            @Override
-            public ResourceAgent create(PrimitiveDefinition resource) {
-                if (!TYPE.equals(resource.type())) {
-                    throw new IllegalArgumentException("not an " + TYPE + " resource: " + resource.id() + " (" + resource.type() + ")");
-                }
-                String port = resource.params().get("port");
-                return new IscsiTargetAgent(new Portal(resource.params().get("ip"),
-                        port == null ? DEFAULT_PORT : Integer.parseInt(port.strip())), portals);
-            }
-        };
+        return ResourceAgentFactory.of(TYPE, resource -> {
+            String port = resource.params().get("port");
+            return new IscsiTargetAgent(new Portal(resource.params().get("ip"),
+                    port == null ? DEFAULT_PORT : Integer.parseInt(port.strip())), portals);
+        });
     }
 
     public Portal portal() {

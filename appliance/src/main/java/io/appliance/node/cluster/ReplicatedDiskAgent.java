@@ -4,12 +4,10 @@ import io.appliance.cluster.agent.AgentResult;
 import io.appliance.cluster.agent.OcfStatus;
 import io.appliance.cluster.agent.ResourceAgent;
 import io.appliance.cluster.agent.ResourceAgentFactory;
-import io.appliance.config.cluster.PrimitiveDefinition;
 import io.appliance.replication.ReplicatedResource;
 import io.appliance.replication.ReplicationException;
 import io.appliance.replication.state.Role;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -44,20 +42,8 @@ public final class ReplicatedDiskAgent implements ResourceAgent {
 
     /** Creates agents for {@code replicated-disk} primitives (parameter {@code resource}). */
     public static ResourceAgentFactory factory(Function<String, Optional<ReplicatedResource>> disks) {
-        return new ResourceAgentFactory() {
-            @Override
-            public Set<String> types() {
-                return Set.of(TYPE);
-            }
-
-            @Override
-            public ResourceAgent create(PrimitiveDefinition resource) {
-                if (!TYPE.equals(resource.type())) {
-                    throw new IllegalArgumentException("not a " + TYPE + " resource: " + resource.id() + " (" + resource.type() + ")");
-                }
-                return new ReplicatedDiskAgent(resource.params().get("resource"), disks);
-            }
-        };
+        return ResourceAgentFactory.of(TYPE,
+                resource -> new ReplicatedDiskAgent(resource.params().get("resource"), disks));
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /** The factories of the agents built into the cluster module: IPaddr2, portblock, Dummy, Filesystem, lsb:*. */
 public final class BuiltinAgents {
@@ -50,30 +49,12 @@ public final class BuiltinAgents {
         NftCommand nft = new NftCommand(runner, TOOL_TIMEOUT);
         MountCommand mount = new MountCommand(runner, MOUNT_TABLE, TOOL_TIMEOUT);
         return List.of(
-                new SingleTypeFactory(IPADDR2, r -> new IpAddr2Agent(r, ip, arping, ANNOUNCER)),
-                new SingleTypeFactory(PORTBLOCK,
+                ResourceAgentFactory.of(IPADDR2, r -> new IpAddr2Agent(r, ip, arping, ANNOUNCER)),
+                ResourceAgentFactory.of(PORTBLOCK,
                         r -> new PortBlockAgent(r, nft, clusterState.resolve("portblock-" + r.id() + ".state"))),
-                new SingleTypeFactory(DUMMY, r -> new DummyAgent(r, clusterState.resolve("dummy-" + r.id() + ".state"))),
-                new SingleTypeFactory(FILESYSTEM, r -> new FilesystemAgent(r, mount)),
+                ResourceAgentFactory.of(DUMMY, r -> new DummyAgent(r, clusterState.resolve("dummy-" + r.id() + ".state"))),
+                ResourceAgentFactory.of(FILESYSTEM, r -> new FilesystemAgent(r, mount)),
                 new LsbFactory(INIT_DIRECTORY, runner));
-    }
-
-    private record SingleTypeFactory(String type, Function<PrimitiveDefinition, ResourceAgent> creator)
-            implements ResourceAgentFactory {
-
-        @Override
-        public Set<String> types() {
-            return Set.of(type);
-        }
-
-        @Override
-        public ResourceAgent create(PrimitiveDefinition resource) {
-            if (!resource.type().equals(type)) {
-                throw new IllegalArgumentException("resource " + resource.id() + " has type " + resource.type()
-                        + ", this factory creates " + type);
-            }
-            return creator.apply(resource);
-        }
     }
 
     private record LsbFactory(Path initDirectory, CommandRunner runner) implements ResourceAgentFactory {

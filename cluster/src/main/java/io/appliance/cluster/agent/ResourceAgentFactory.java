@@ -2,6 +2,7 @@ package io.appliance.cluster.agent;
 
 import io.appliance.config.cluster.PrimitiveDefinition;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Creates the agents of one or more canonical resource types (see {@code ResourceTypes}). A factory
@@ -18,4 +19,9 @@ public interface ResourceAgentFactory {
      * @throws IllegalArgumentException when the type is not one of {@link #types()}
      */
     ResourceAgent create(PrimitiveDefinition resource);
+
+    /** A factory for one canonical type whose agents {@code creator} makes. */
+    static ResourceAgentFactory of(String type, Function<PrimitiveDefinition, ResourceAgent> creator) {
+        return new SingleTypeFactory(type, creator);
+    }
 }

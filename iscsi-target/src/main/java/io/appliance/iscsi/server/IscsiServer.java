@@ -121,6 +121,11 @@ public final class IscsiServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
+                        if (!channel.parent().isOpen()) {
+                            // accepted while unbind closed its listener, after unbind looked at the connections
+                            channel.close();
+                            return;
+                        }
                         IscsiConnection.initialize(channel, services);
                     }
                 });

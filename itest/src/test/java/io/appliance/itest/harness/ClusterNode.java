@@ -2,15 +2,9 @@ package io.appliance.itest.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -24,24 +18,22 @@ import java.util.function.Predicate;
 public final class ClusterNode implements LoggedProcess, AutoCloseable {
 
     public static final int ISCSI_PORT = 3260;
-    public static final int REST_PORT = 8080;
+    public static final int REST_PORT = NamespacedAppliance.REST_PORT;
     public static final int REPLICATION_PORT = 7789;
-    public static final Duration START_LIMIT = Duration.ofSeconds(60);
-    public static final Duration STOP_LIMIT = Duration.ofSeconds(20);
-    private static final Duration PROBE_LIMIT = Duration.ofSeconds(10);
-    private static final Duration CLI_LIMIT = Duration.ofSeconds(60);
+    public static final Duration START_LIMIT = NamespacedAppliance.START_LIMIT;
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
     private final ClusterLab lab;
     private final String name;
     private final Path directory;
-    private Process process;
-    private String token;
+    private final NamespacedAppliance jvm;
 
     ClusterNode(ClusterLab lab, String name, Path directory) {
         this.lab = lab;
         this.name = name;
         this.directory = directory;
+        this.jvm = new NamespacedAppliance(name, lab.namespace(name), directory, "384m",
+                command -> lab.inNamespace(name, command));
     }
 
     public String name() {
@@ -56,80 +48,56 @@ public final class ClusterNode implements LoggedProcess, AutoCloseable {
         return directory;
     }
 
-    public Path stateDirectory() {
-        return directory.resolve("state");
-    }
-
-    public Path configFile() {
-        return directory.resolve("cfg.yml");
-    }
-
     /** r0's backing file (storage nodes of a replicated cluster). */
     public Path backingFile() {
         return directory.resolve("r0-backing.img");
     }
 
+    public Path stateDirectory() {
+        return jvm.stateDirectory();
+    }
+
+    public Path configFile() {
+        return jvm.configFile();
+    }
+
     /** Starts the JVM and waits (at most {@link #START_LIMIT}) until {@code GET /api/v1/status} answers 200. */
     public void start() throws IOException, InterruptedException {
-        if (isAlive()) {
-            throw new IllegalStateException(name + " is running");
-        }
-        Path jar = RepositoryLayout.applianceJar();
-        if (!Files.isRegularFile(jar)) {
-            throw new IOException("no appliance jar at " + jar + ": build it first (mvn -DskipTests install at the root)");
-        }
-        Files.createDirectories(stateDirectory());
-        List<String> command = List.of("ip", "netns", "exec", namespace(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-jar", jar.toString(), "server", configFile().toString());
-        Files.writeString(logFile(), "===== started: " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        process = new ProcessBuilder(command)
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .start();
-        try {
-            awaitServing();
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            String tail = logTail(60);
-            kill();
-            throw new IOException(name + " did not start: " + e.getMessage() + "\n--- " + logFile() + " (tail) ---\n" + tail, e);
-        }
+        jvm.start(this, ready -> Optional.empty());
     }
 
     /** {@code kill -9}; waits until the JVM is gone. */
     public void kill() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            if (!process.waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(name + " survived SIGKILL for " + STOP_LIMIT);
-            }
-        }
+        jvm.kill();
     }
 
-    /** SIGTERM (a clean leave), then SIGKILL after {@link #STOP_LIMIT}. */
+    /** SIGTERM (a clean leave), then SIGKILL after a bound. */
     public void stop() throws InterruptedException {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        if (!process.waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-            System.err.println(name + " ignored SIGTERM for " + STOP_LIMIT + "; killing it");
-            kill();
-        }
+        jvm.stop();
     }
 
     public boolean isAlive() {
-        return process != null && process.isAlive();
+        return jvm.isAlive();
     }
 
     public NamespaceRest rest() {
-        if (token == null) {
-            throw new IllegalStateException(name + " has not started");
-        }
-        return new NamespaceRest(namespace(), REST_PORT, token);
+        return jvm.rest();
+    }
+
+    /** The command-line client ({@code java -jar appliance.jar ARGS}) run inside the namespace, pointed at this node. */
+    public ToolResult cli(String... arguments) throws IOException, InterruptedException {
+        return jvm.cli(arguments);
+    }
+
+    @Override
+    public Path logFile() {
+        return jvm.logFile();
+    }
+
+    /** Stops the node (SIGTERM, then SIGKILL), keeps a copy of its log. Never throws. */
+    @Override
+    public void close() {
+        jvm.stopAndKeepLog(lab.prefix());
     }
 
     public ReplicationClient replication(String resource) {
@@ -194,77 +162,9 @@ public final class ClusterNode implements LoggedProcess, AutoCloseable {
         return lab.inNamespace(name, command);
     }
 
-    /** The command-line client ({@code java -jar appliance.jar ARGS}) run inside the namespace, pointed at this node. */
-    public ToolResult cli(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", RepositoryLayout.applianceJar().toString()));
-        command.addAll(List.of(arguments));
-        return lab.inNamespace(name, command)
-                .directory(directory)
-                .environment("APPLIANCE_URL", "http://127.0.0.1:" + REST_PORT)
-                .environment("APPLIANCE_TOKEN", token == null ? "" : token)
-                .timeout(CLI_LIMIT)
-                .run();
-    }
-
     @Override
     public String displayName() {
         return name + " in " + namespace();
     }
 
-    @Override
-    public Path logFile() {
-        return directory.resolve("appliance.log");
-    }
-
-    /** Stops the node (SIGTERM, then SIGKILL), keeps a copy of its log. Never throws. */
-    @Override
-    public void close() {
-        try {
-            stop();
-        } catch (InterruptedException | RuntimeException e) {
-            if (process != null) {
-                process.destroyForcibly();
-            }
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        try {
-            if (Files.isRegularFile(logFile())) {
-                Path kept = RepositoryLayout.itestOutputDirectory().resolve("appliance-logs");
-                Files.createDirectories(kept);
-                Files.copy(logFile(), kept.resolve(lab.prefix() + "-" + name + ".log"), StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            System.err.println(name + " log not kept: " + e);
-        }
-    }
-
-    private void awaitServing() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + START_LIMIT.toNanos();
-        Path tokenFile = stateDirectory().resolve("api-token");
-        String lastProblem = "nothing tried yet";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("the node exited with status " + process.exitValue());
-            }
-            if (!Files.isRegularFile(tokenFile) || Files.readString(tokenFile).isBlank()) {
-                lastProblem = "no token in " + tokenFile;
-            } else {
-                token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-                try {
-                    ApplianceRest.Response status = rest().send("GET", "/status", null, PROBE_LIMIT);
-                    if (status.status() == 200) {
-                        return;
-                    }
-                    lastProblem = "GET /api/v1/status: " + status.status() + " " + status.body();
-                } catch (IOException notYet) {
-                    lastProblem = notYet.getMessage();
-                }
-            }
-            Thread.sleep(300);
-        }
-        throw new IOException("not serving within " + START_LIMIT + " (" + lastProblem + ")");
-    }
 }

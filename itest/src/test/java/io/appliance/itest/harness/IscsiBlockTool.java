@@ -89,7 +89,7 @@ public final class IscsiBlockTool {
     }
 
     /** A unit attention from the fresh login comes first (SAM-5 §5.14): retried a few times. */
-    private static int logicalBlockSize(IscsiProbe probe) throws IOException {
+    static int logicalBlockSize(IscsiProbe probe) throws IOException {
         for (int attempt = 0; attempt < 4; attempt++) {
             IscsiProbe.CommandOutcome capacity = probe.readCapacity16();
             if (capacity.status() == IscsiProbe.STATUS_GOOD) {
@@ -105,7 +105,7 @@ public final class IscsiBlockTool {
     }
 
     /** SBC-3 §5.11 READ (10) / §5.35 WRITE (10): opcode, LBA at bytes 2-5, TRANSFER LENGTH at 7-8. */
-    private static byte[] cdb10(int opcode, long lba, int blocks) {
+    static byte[] cdb10(int opcode, long lba, int blocks) {
         ByteBuffer cdb = ByteBuffer.allocate(10);
         cdb.put(0, (byte) opcode);
         cdb.putInt(2, (int) lba);

@@ -1,7 +1,6 @@
 package io.appliance.itest.harness;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * A command-line probe run in a client namespace: logs in to {@code HOST:PORT}, writes sequenced
@@ -34,18 +33,18 @@ public final class VipWriteReadProbe {
         long runId = Long.parseLong(arguments[5]);
         long sequence = Long.parseLong(arguments[6]);
         try (IscsiProbe probe = IscsiProbe.login(endpoint, INITIATOR)) {
-            int perBlock = SequencedBlocks.BLOCK_SIZE / logicalBlockSize(probe);
+            int perBlock = SequencedBlocks.BLOCK_SIZE / IscsiBlockTool.logicalBlockSize(probe);
             byte[] data = SequencedBlocks.encode(runId, sequence);
             IscsiProbe.CommandOutcome written = null;
             for (int attempt = 0; attempt < ATTEMPTS && (written == null || written.senseKey() == SENSE_KEY_UNIT_ATTENTION);
                     attempt++) {
-                written = probe.executeWithData(cdb10(OPCODE_WRITE_10, block * perBlock, perBlock), data);
+                written = probe.executeWithData(IscsiBlockTool.cdb10(OPCODE_WRITE_10, block * perBlock, perBlock), data);
             }
             if (written.status() != IscsiProbe.STATUS_GOOD) {
                 System.out.println("write failed " + written);
                 System.exit(2);
             }
-            IscsiProbe.CommandOutcome read = probe.execute(cdb10(OPCODE_READ_10, block * perBlock, perBlock),
+            IscsiProbe.CommandOutcome read = probe.execute(IscsiBlockTool.cdb10(OPCODE_READ_10, block * perBlock, perBlock),
                     SequencedBlocks.BLOCK_SIZE);
             if (read.status() != IscsiProbe.STATUS_GOOD || !SequencedBlocks.holds(read.data(), runId, sequence)) {
                 System.out.println("read-back failed " + read);
@@ -57,29 +56,5 @@ public final class VipWriteReadProbe {
             System.out.println("broken " + e);
             System.exit(3);
         }
-    }
-
-    /** SBC-3 §5.16.2: LOGICAL BLOCK LENGTH IN BYTES at bytes 8-11 of READ CAPACITY (16); the login's unit attention first. */
-    private static int logicalBlockSize(IscsiProbe probe) throws IOException {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            IscsiProbe.CommandOutcome capacity = probe.readCapacity16();
-            if (capacity.status() == IscsiProbe.STATUS_GOOD) {
-                int size = ByteBuffer.wrap(capacity.data()).getInt(8);
-                if (size <= 0 || SequencedBlocks.BLOCK_SIZE % size != 0) {
-                    throw new IOException("logical block size " + size + " does not divide 4096");
-                }
-                return size;
-            }
-        }
-        throw new IOException("READ CAPACITY (16) did not succeed");
-    }
-
-    /** SBC-3 §5.11 READ (10) / §5.35 WRITE (10): opcode, LBA at bytes 2-5, TRANSFER LENGTH at 7-8. */
-    private static byte[] cdb10(int opcode, long lba, int blocks) {
-        ByteBuffer cdb = ByteBuffer.allocate(10);
-        cdb.put(0, (byte) opcode);
-        cdb.putInt(2, (int) lba);
-        cdb.putShort(7, (short) blocks);
-        return cdb.array();
     }
 }

@@ -71,8 +71,9 @@ final class TwoNodes implements AutoCloseable {
         this.backingBytes = backingBytes;
         this.options1 = options1;
         this.options2 = options2;
-        this.port1 = freePort();
-        this.port2 = freePort();
+        int[] ports = twoFreePorts();
+        this.port1 = ports[0];
+        this.port2 = ports[1];
         try {
             FileBlockDevice.create(file(1), backingBytes, 512, ioThreads).close();
             FileBlockDevice.create(file(2), backingBytes, 512, ioThreads).close();
@@ -192,10 +193,10 @@ final class TwoNodes implements AutoCloseable {
         loops1.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /** Two different free ports: both sockets are held open together, so the kernel cannot hand out one twice. */
+    private static int[] twoFreePorts() {
+        try (ServerSocket first = new ServerSocket(0); ServerSocket second = new ServerSocket(0)) {
+            return new int[] {first.getLocalPort(), second.getLocalPort()};
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
