@@ -234,14 +234,23 @@ final class Coordinator {
                 String operation = r.state() == LocalState.STOP_FAILED ? "stop"
                         : r.lastFailure() == null ? "monitor" : r.lastFailure().operation();
                 OnFail onFail = policy.onFail(member, operation);
+                // a copy failing on a node the unit is not targeted to (a stray found by a probe) does not move
+                // the unit away from the node that runs it
+                boolean elsewhere = previous != null && !node.equals(previous);
                 if (onFail == OnFail.FENCE) {
                     if (fencing.canFence(node)) {
                         fenceIfPossible(node, now, member + " " + operation + " failed");
+                        if (elsewhere) {
+                            continue;
+                        }
                         explanations.put(unit, "waiting: fencing " + node + " after " + member + " " + operation
                                 + " failed");
                         return Optional.empty();
                     }
                     onFail = OnFail.BLOCK;
+                }
+                if (elsewhere) {
+                    continue;
                 }
                 switch (onFail) {
                     case BLOCK -> {
@@ -329,6 +338,10 @@ final class Coordinator {
             }
         }
         NodeReport targetReport = reports.get(target);
+        // keeping a unit where it fully runs starts nothing: a stray copy elsewhere stops (it is not targeted there)
+        if (targetReport != null && allStarted(targetReport, unitMembers)) {
+            return Optional.empty();
+        }
         if (othersQuiet && targetReport != null && activeIn(targetReport, unitMembers)) {
             return Optional.empty();
         }
@@ -358,6 +371,13 @@ final class Coordinator {
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean allStarted(NodeReport report, List<String> unitMembers) {
+        return unitMembers.stream().allMatch(member -> {
+            ResourceReport r = report.resources().get(member);
+            return r != null && r.state() == LocalState.STARTED;
+        });
     }
 
     private static boolean activeIn(NodeReport report, List<String> unitMembers) {

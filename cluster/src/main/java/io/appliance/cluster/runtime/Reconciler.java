@@ -32,7 +32,8 @@ final class Reconciler {
     void apply(Map<String, String> targets) {
         for (String unit : policy.resources().units()) {
             List<String> members = policy.members(unit);
-            if (members.stream().anyMatch(lrm::busy)) {
+            // a witness has no local resources at all
+            if (!states.keySet().containsAll(members) || members.stream().anyMatch(lrm::busy)) {
                 continue;
             }
             boolean here = members.stream().allMatch(member -> localNode.equals(targets.get(member)));

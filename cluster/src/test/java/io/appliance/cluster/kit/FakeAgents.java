@@ -65,6 +65,11 @@ public final class FakeAgents {
                 && hangs.contains(key(node, op.resourceId(), op.operation()));
     }
 
+    /** The resource runs on the node without the cluster having started it (left over from before a restart). */
+    public void stray(String node, String resource) {
+        started.computeIfAbsent(node, n -> new HashSet<>()).add(resource);
+    }
+
     /** The resource dies behind the cluster's back (its next monitor fails). */
     public void kill(String node, String resource) {
         started.getOrDefault(node, new HashSet<>()).remove(resource);

@@ -195,4 +195,29 @@ class ClusterFailoverTest {
         cluster.advance(Duration.ofSeconds(3));
         assertThat(groupOn(cluster, "node1")).isTrue();
     }
+
+    @Test
+    void aRestartedNodeWithStrayResourcesDoesNotPullTheGroupOffTheNodeThatRunsIt() {
+        InMemoryCluster cluster = started(TestClusters.builder().stickiness(200), true);
+        cluster.crash("node1");
+        cluster.advanceUntil(Duration.ofSeconds(10), () -> groupOn(cluster, "node2"));
+        assertThat(groupOn(cluster, "node2")).isTrue();
+        cluster.agents().clearLog();
+
+        // like portblock's state file surviving a reboot: node1's probe finds part of the group running, and
+        // its stop takes long enough for node1 to join while it still reports it
+        cluster.agents().stray("node1", "block");
+        cluster.agents().hang("node1", "block", "stop");
+        cluster.checkInvariant(false); // the stray copy and the running one coexist until the stray stops
+        cluster.restart("node1");
+        cluster.advance(Duration.ofSeconds(2));
+        assertThat(cluster.view("node2").orElseThrow().members()).contains("node1");
+        cluster.agents().unhang("node1", "block", "stop");
+        cluster.advance(Duration.ofSeconds(10));
+        cluster.checkInvariant(true);
+        cluster.advance(Duration.ofSeconds(2));
+
+        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.agents().log("node2", "stop")).as("the running copy is kept").isEmpty();
+    }
 }
