@@ -16,6 +16,7 @@ import io.appliance.config.cluster.Score;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -172,7 +173,7 @@ public final class ClusterNodeRuntime {
                 applyAdminChange(change);
             }
         } else if (message instanceof AdminUpdate update) {
-            adoptAdmin(update.toState(), update.requestId());
+            adoptAdmin(update.toState(), update.requestIds());
         } else if (message instanceof Cleanup cleanup) {
             onCleanup(cleanup);
         }
@@ -323,7 +324,7 @@ public final class ClusterNodeRuntime {
         if (report.adminVersion() < admin.version() && admin.version() > 0
                 && !now.isBefore(lastAdminBroadcast.plus(definition.timing().keepalive()))) {
             lastAdminBroadcast = now;
-            transport.broadcast(ClusterMessageCodec.encode(AdminUpdate.of(admin, null)));
+            transport.broadcast(ClusterMessageCodec.encode(AdminUpdate.of(admin, List.copyOf(appliedRequests.keySet()))));
         }
     }
 
@@ -373,8 +374,12 @@ public final class ClusterNodeRuntime {
             transport.broadcast(ClusterMessageCodec.encode(new Cleanup(change.resource(), change.node())));
         }
         emit("admin", change.kind().name().toLowerCase(), describe(change));
-        transport.broadcast(ClusterMessageCodec.encode(AdminUpdate.of(next, change.requestId())));
-        adoptAdmin(next, change.requestId());
+        List<String> applied = new ArrayList<>(appliedRequests.keySet());
+        if (change.requestId() != null) {
+            applied.add(change.requestId());
+        }
+        transport.broadcast(ClusterMessageCodec.encode(AdminUpdate.of(next, applied)));
+        adoptAdmin(next, applied);
     }
 
     private static String describe(AdminChange change) {
@@ -397,9 +402,9 @@ public final class ClusterNodeRuntime {
         }
     }
 
-    private void adoptAdmin(AdminState state, String requestId) {
-        if (requestId != null) {
-            appliedRequests.put(requestId, state);
+    private void adoptAdmin(AdminState state, List<String> requestIds) {
+        for (String requestId : requestIds) {
+            appliedRequests.putIfAbsent(requestId, state);
         }
         if (state.version() > admin.version()) {
             admin = state;

@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ public final class FileAdminStateStore implements AdminStateStore {
         try {
             Files.createDirectories(file.getParent());
             Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-            byte[] bytes = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(AdminUpdate.of(state, null));
+            byte[] bytes = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(AdminUpdate.of(state, List.of()));
             try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
                 channel.write(java.nio.ByteBuffer.wrap(bytes));

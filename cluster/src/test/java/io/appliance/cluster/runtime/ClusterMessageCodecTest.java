@@ -29,7 +29,7 @@ class ClusterMessageCodecTest {
                         java.util.List.of(new CoordinatorNotes.FenceNote("node3", "SUCCESS", "off", 1234L))));
         AdminChange change = new AdminChange(AdminChange.Kind.MOVE, "g", "node1", false, "r1");
         AdminUpdate update = AdminUpdate.of(new AdminState(4, Set.of("node1"),
-                List.of(new LocationConstraint("cli-prefer-g", "g", "node2", Score.INFINITY)), true), "r1");
+                List.of(new LocationConstraint("cli-prefer-g", "g", "node2", Score.INFINITY)), true), List.of("r1", "r0"));
         Cleanup cleanup = new Cleanup("vip", null);
 
         assertThat(roundTrip(report)).isEqualTo(report);

@@ -75,7 +75,8 @@ class ClusterFailoverTest {
                         .isTrue();
                 acknowledged = writer.acknowledged();
             }
-            report.append("== right after the kill (witness's view)\n").append(witness.statusTextOrWhy());
+            report.append("== during the failover: the first status of the witness without node1 online\n")
+                    .append(firstStatusWithout(witness, ClusterLab.NODE1, Duration.ofSeconds(10)));
             Duration outage = cluster.awaitVipServing(killedAt, PROBE_BLOCK, FAILOVER_LIMIT);
             report.append("== first 4 KiB write+read on the VIP ").append(outage.toMillis()).append(" ms after kill -9\n");
 
@@ -105,14 +106,30 @@ class ClusterFailoverTest {
             node1.start();
             node2.replication(ClusterConfigFile.RESOURCE).awaitStatus("in sync with the restarted node1", START_LIMIT,
                     ReplicationClient::inSync);
-            node1.awaitStatus("node1 online again", START_LIMIT,
+            // seen from the witness: node1's own status says "online" before it has even joined
+            witness.awaitStatus("node1 online again", START_LIMIT,
                     s -> ApplianceCluster.nodeState(s, ClusterLab.NODE1).equals("online"));
             // a wrong failback would show within a few decisions (keepalive 500 ms)
-            cluster.assertStaysOn(node1, ClusterConfigFile.STORAGE_GROUP, ClusterLab.NODE2, Duration.ofSeconds(3));
-            report.append("== node1 back, resynced\n").append(node1.statusTextOrWhy());
+            cluster.assertStaysOn(witness, ClusterConfigFile.STORAGE_GROUP, ClusterLab.NODE2, Duration.ofSeconds(3));
+            report.append("== node1 back, resynced\n").append(witness.statusTextOrWhy());
         } finally {
             Path reports = Files.createDirectories(RepositoryLayout.itestOutputDirectory().resolve("cluster-reports"));
             Files.writeString(reports.resolve("failover.txt"), report, StandardCharsets.UTF_8);
         }
+    }
+
+    /** The crm_mon text of {@code observer} once {@code node} is no longer online (or the last one seen after {@code limit}). */
+    private static String firstStatusWithout(ClusterNode observer, String node, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        String text = observer.statusTextOrWhy();
+        while (System.nanoTime() < deadline && onlineLine(text).contains(" " + node + " ")) {
+            Thread.sleep(100);
+            text = observer.statusTextOrWhy();
+        }
+        return text;
+    }
+
+    private static String onlineLine(String text) {
+        return text.lines().filter(line -> line.contains("Online: [")).findFirst().orElse("");
     }
 }

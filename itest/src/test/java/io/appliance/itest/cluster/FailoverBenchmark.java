@@ -46,7 +46,7 @@ class FailoverBenchmark {
             ClusterNode witness = cluster.node(ClusterLab.WITNESS);
             cluster.startAll();
             cluster.establishReplication(LIMIT);
-            cluster.awaitStartedOn(witness, ClusterConfigFile.STORAGE_GROUP, ClusterLab.NODE1, LIMIT);
+            cluster.settleOn(witness, ClusterConfigFile.STORAGE_GROUP, ClusterLab.NODE1, LIMIT);
             String active = ClusterLab.NODE1;
             for (int run = 0; run < runs; run++) {
                 String survivor = other(active);
