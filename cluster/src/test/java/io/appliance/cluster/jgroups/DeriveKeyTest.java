@@ -21,13 +21,13 @@ class DeriveKeyTest {
     @Test
     void theKeyIs128BitsAndDependsOnSecretAndClusterName() {
         byte[] key = JGroupsTransport.deriveKey(
-                TestClusters.definition("c1", ClusterTransportKind.TCP, 47000, 2, TestClusters.SECRET));
+                TestClusters.definition("c1", ClusterTransportKind.TCP, 27000, 2, TestClusters.SECRET));
         assertThat(key).hasSize(16);
         assertThat(JGroupsTransport.deriveKey(
-                TestClusters.definition("c1", ClusterTransportKind.TCP, 47000, 2, TestClusters.SECRET))).isEqualTo(key);
+                TestClusters.definition("c1", ClusterTransportKind.TCP, 27000, 2, TestClusters.SECRET))).isEqualTo(key);
         assertThat(JGroupsTransport.deriveKey(
-                TestClusters.definition("c1", ClusterTransportKind.TCP, 47000, 2, "other-secret"))).isNotEqualTo(key);
+                TestClusters.definition("c1", ClusterTransportKind.TCP, 27000, 2, "other-secret"))).isNotEqualTo(key);
         assertThat(JGroupsTransport.deriveKey(
-                TestClusters.definition("c2", ClusterTransportKind.TCP, 47000, 2, TestClusters.SECRET))).isNotEqualTo(key);
+                TestClusters.definition("c2", ClusterTransportKind.TCP, 27000, 2, TestClusters.SECRET))).isNotEqualTo(key);
     }
 }

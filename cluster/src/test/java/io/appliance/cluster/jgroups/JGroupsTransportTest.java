@@ -57,7 +57,7 @@ class JGroupsTransportTest {
 
     @Test
     void threeMembersFormOneViewLedByTheOldestMember() throws Exception {
-        ClusterDefinition definition = TestClusters.definition("form", ClusterTransportKind.TCP, 47100, 3,
+        ClusterDefinition definition = TestClusters.definition("form", ClusterTransportKind.TCP, 27100, 3,
                 TestClusters.SECRET);
         Recorder node2 = start(definition, "node2");
         Recorder node3 = start(definition, "node3");
@@ -72,7 +72,7 @@ class JGroupsTransportTest {
 
     @Test
     void broadcastsAndSendsArriveInOrderAndTheSenderHearsItsOwnBroadcasts() throws Exception {
-        ClusterDefinition definition = TestClusters.definition("order", ClusterTransportKind.TCP, 47400, 3,
+        ClusterDefinition definition = TestClusters.definition("order", ClusterTransportKind.TCP, 27400, 3,
                 TestClusters.SECRET);
         Recorder node1 = start(definition, "node1");
         Recorder node2 = start(definition, "node2");
@@ -105,7 +105,7 @@ class JGroupsTransportTest {
 
     @Test
     void aKilledMemberLeavesTheViewWithinDeadtime() throws Exception {
-        int basePort = 47700;
+        int basePort = 27700;
         ClusterDefinition definition = TestClusters.definition("kill", ClusterTransportKind.TCP, basePort, 3,
                 TestClusters.SECRET);
         Recorder node1 = start(definition, "node1");
@@ -126,7 +126,7 @@ class JGroupsTransportTest {
 
     @Test
     void aHungMemberLeavesTheViewAfterAboutDeadtime() throws Exception {
-        int basePort = 48000;
+        int basePort = 28000;
         ClusterDefinition definition = TestClusters.definition("hang", ClusterTransportKind.TCP, basePort, 3,
                 TestClusters.SECRET);
         Recorder node1 = start(definition, "node1");
@@ -151,9 +151,9 @@ class JGroupsTransportTest {
 
     @Test
     void aNodeWithAnotherSecretStaysAloneAndCannotInject() throws Exception {
-        ClusterDefinition good = TestClusters.definition("secret", ClusterTransportKind.TCP, 48300, 4,
+        ClusterDefinition good = TestClusters.definition("secret", ClusterTransportKind.TCP, 28300, 4,
                 TestClusters.SECRET);
-        ClusterDefinition other = TestClusters.definition("secret", ClusterTransportKind.TCP, 48300, 4,
+        ClusterDefinition other = TestClusters.definition("secret", ClusterTransportKind.TCP, 28300, 4,
                 "another-secret-1");
         Recorder node1 = start(good, "node1");
         Recorder node2 = start(good, "node2");
@@ -187,7 +187,7 @@ class JGroupsTransportTest {
 
     @Test
     void twoNodesThatStartedApartMergeIntoOneView() throws Exception {
-        int basePort = 49200;
+        int basePort = 29200;
         ClusterDefinition definition = TestClusters.definition("merge", ClusterTransportKind.TCP, basePort, 2,
                 TestClusters.SECRET);
         // node2 is told a wrong address for node1, so its discovery finds nobody and it starts alone.
@@ -211,7 +211,7 @@ class JGroupsTransportTest {
 
     @Test
     void theUdpVariantFormsAViewAndDelivers() throws Exception {
-        ClusterDefinition definition = TestClusters.definition("udp", ClusterTransportKind.UDP, 48600, 3,
+        ClusterDefinition definition = TestClusters.definition("udp", ClusterTransportKind.UDP, 28600, 3,
                 TestClusters.SECRET);
         Recorder node1 = start(definition, "node1");
         Recorder node2 = start(definition, "node2");
@@ -225,7 +225,7 @@ class JGroupsTransportTest {
 
     @Test
     void closingTwiceIsFineAndTheOthersSeeTheLeaveAtOnce() throws Exception {
-        ClusterDefinition definition = TestClusters.definition("close", ClusterTransportKind.TCP, 48900, 2,
+        ClusterDefinition definition = TestClusters.definition("close", ClusterTransportKind.TCP, 28900, 2,
                 TestClusters.SECRET);
         Recorder node1 = start(definition, "node1");
         start(definition, "node2");
