@@ -117,15 +117,17 @@ final class BlockRangeLock {
 
     private Entry enqueue(long lba, long blocks, boolean exclusive) {
         Entry entry = new Entry(lba, lba + blocks, exclusive);
-        boolean grantNow;
+        List<Entry> ready = new ArrayList<>(1);
         synchronized (this) {
+            boolean drainSeenHere = false;
             if (exclusive) {
                 if (exclusivePresent == 0) {
                     untrackedDrained = false;
                 }
                 exclusivePresent = exclusivePresent + 1;
-                if (!untrackedDrained) {
-                    untrackedDrained = unlockedWriters.get() == 0;
+                if (!untrackedDrained && unlockedWriters.get() == 0) {
+                    untrackedDrained = true;
+                    drainSeenHere = true;
                 }
             }
             for (Entry earlier = head; earlier != null; earlier = earlier.next) {
@@ -134,11 +136,15 @@ final class BlockRangeLock {
                 }
             }
             append(entry);
-            grantNow = markGrantedIfReady(entry);
+            if (drainSeenHere) {
+                // Exclusive requests that arrived earlier may have waited for this drain only; the
+                // writer whose decrement reached zero finds it seen already and grants nothing.
+                collectReady(ready);
+            } else if (markGrantedIfReady(entry)) {
+                ready.add(entry);
+            }
         }
-        if (grantNow) {
-            entry.granted.complete(null);
-        }
+        ready.forEach(waiter -> waiter.granted.complete(null));
         return entry;
     }
 
@@ -171,13 +177,18 @@ final class BlockRangeLock {
                     return;
                 }
                 untrackedDrained = true;
-                for (Entry entry = head; entry != null; entry = entry.next) {
-                    if (markGrantedIfReady(entry)) {
-                        ready.add(entry);
-                    }
-                }
+                collectReady(ready);
             }
             ready.forEach(waiter -> waiter.granted.complete(null));
+        }
+    }
+
+    /** Monitor held: marks every operation that may start now and adds it to {@code ready}. */
+    private void collectReady(List<Entry> ready) {
+        for (Entry entry = head; entry != null; entry = entry.next) {
+            if (markGrantedIfReady(entry)) {
+                ready.add(entry);
+            }
         }
     }
 
