@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,8 +57,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The cluster transport on a JGroups channel built in code (no XML), one channel per cluster.
  *
- * <p>Stack, bottom up: TCP_NIO2 (or UDP without IP multicast) bound to the local node's ring0 address; TCPPING with
- * every configured node's ring0 address; FD_SOCK2 (a killed process is seen when its socket closes); FD_ALL3
+ * <p>Stack, bottom up: TCP_NIO2 (or UDP without IP multicast) bound to the local node's ring0 address; when this
+ * node has a ring1 address, {@link SecondRing} (every message also goes as a UDP datagram over ring1 to the nodes
+ * that have one, so a node is lost only when both rings are silent); TCPPING with every configured node's ring0
+ * address; FD_SOCK2 (a killed process is seen when its socket closes); FD_ALL3
  * ({@code timeout = deadtime}, {@code interval = keepalive}) for hung or cut-off nodes; VERIFY_SUSPECT2; AES/GCM
  * encryption with a key derived from the shared secret ({@link GcmSymEncrypt}); SERIALIZE, so that headers are
  * encrypted and authenticated too; MERGE3 (above the encryption, so a node with another key never triggers a
@@ -88,20 +93,32 @@ public final class JGroupsTransport implements ClusterTransport {
 
     private final ClusterDefinition definition;
     private final String localNode;
+    private final Clock clock;
     private final Map<String, Integer> rankByName;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile JChannel channel;
     private volatile Map<String, Address> membersByName = Map.of();
     private volatile ThreadPoolExecutor sender;
+    private volatile SecondRing secondRing;
+    private volatile RingStateListener ringStateListener;
+    private volatile ScheduledExecutorService ringChecker;
 
     /**
      * @param definition the cluster; the local node must be configured and have a ring0 address
      * @param localNode this node's name (its JGroups logical name)
      */
     public JGroupsTransport(ClusterDefinition definition, String localNode) {
+        this(definition, localNode, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock for the ring1 link state (how long a ring has been silent towards a peer)
+     */
+    public JGroupsTransport(ClusterDefinition definition, String localNode, Clock clock) {
         this.definition = Objects.requireNonNull(definition, "definition");
         this.localNode = Objects.requireNonNull(localNode, "localNode");
+        this.clock = Objects.requireNonNull(clock, "clock");
         ClusterNodeDefinition self = definition.node(localNode).orElseThrow(() -> new IllegalArgumentException(
                 "node '" + localNode + "' is not configured in cluster '" + definition.name() + "'"));
         if (self.ring0().isEmpty()) {
@@ -133,7 +150,6 @@ public final class JGroupsTransport implements ClusterTransport {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("transport already started");
         }
-        warnAboutRing1();
         sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(SEND_QUEUE_CAPACITY), runnable -> {
                     Thread thread = new Thread(runnable, "cluster-send-" + localNode);
@@ -153,6 +169,7 @@ public final class JGroupsTransport implements ClusterTransport {
         }
         LOG.info("cluster {}: node {} joined over {} at {}", definition.name(), localNode, definition.transport(),
                 created.getAddress());
+        startRingChecker();
     }
 
     @Override
@@ -192,6 +209,10 @@ public final class JGroupsTransport implements ClusterTransport {
                 pending.shutdownNow();
                 Thread.currentThread().interrupt();
             }
+        }
+        ScheduledExecutorService checker = ringChecker;
+        if (checker != null) {
+            checker.shutdownNow();
         }
         JChannel open = channel;
         if (open != null) {
@@ -290,6 +311,10 @@ public final class JGroupsTransport implements ClusterTransport {
         long keepalive = timing.keepalive().toMillis();
         List<Protocol> stack = new ArrayList<>();
         stack.add(transport);
+        secondRing = buildSecondRing();
+        if (secondRing != null) {
+            stack.add(secondRing);
+        }
         stack.add(new TCPPING().setInitialHosts(initialHosts).setPortRange(0));
         stack.add(new FD_SOCK2());
         stack.add(new FD_ALL3().setTimeout(timing.deadtime().toMillis()).setInterval(keepalive));
@@ -310,18 +335,77 @@ public final class JGroupsTransport implements ClusterTransport {
     }
 
     private InetSocketAddress ring0(ClusterNodeDefinition node) throws UnknownHostException {
-        String address = node.ring0().orElseThrow();
+        return socketAddress(node.ring0().orElseThrow());
+    }
+
+    private InetSocketAddress socketAddress(String address) throws UnknownHostException {
         return new InetSocketAddress(InetAddress.getByName(ClusterNodeDefinition.hostOf(address)),
                 ClusterNodeDefinition.portOf(address, definition.port()));
     }
 
-    private void warnAboutRing1() {
-        for (ClusterNodeDefinition node : definition.nodes()) {
-            if (node.addresses().size() > 1) {
-                LOG.warn("cluster {}: node {} has a ring1 address {}; this version heartbeats on ring0 only",
-                        definition.name(), node.name(), node.addresses().get(1));
-            }
+    /** The ring1 layer when this node has a ring1 address; peers without one are left out (and named in a WARN). */
+    private SecondRing buildSecondRing() throws UnknownHostException {
+        ClusterNodeDefinition self = definition.node(localNode).orElseThrow();
+        if (self.addresses().size() < 2) {
+            return null;
         }
+        List<SecondRing.Peer> peers = new ArrayList<>();
+        for (ClusterNodeDefinition node : definition.nodes()) {
+            if (node.name().equals(localNode) || node.ring0().isEmpty()) {
+                continue;
+            }
+            if (node.addresses().size() < 2) {
+                LOG.warn("cluster {}: node {} has no ring1 address; it is heard on ring0 only", definition.name(),
+                        node.name());
+                continue;
+            }
+            peers.add(new SecondRing.Peer(node.name(), ring0(node), socketAddress(node.addresses().get(1))));
+        }
+        return new SecondRing(definition.name(), localNode, socketAddress(self.addresses().get(1)), peers, clock,
+                definition.timing().deadtime(), this::ringChanged);
+    }
+
+    private void startRingChecker() {
+        SecondRing ring = secondRing;
+        if (ring == null) {
+            return;
+        }
+        ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "cluster-rings-" + localNode);
+            thread.setDaemon(true);
+            return thread;
+        });
+        ringChecker = checker;
+        long keepalive = definition.timing().keepalive().toMillis();
+        checker.scheduleWithFixedDelay(ring::checkRings, keepalive, keepalive, TimeUnit.MILLISECONDS);
+    }
+
+    private void ringChanged(int ring, String peer, boolean up, Duration silentFor) {
+        if (up) {
+            LOG.info("cluster {}: ring{} to {} carries traffic again", definition.name(), ring, peer);
+        } else {
+            LOG.warn("cluster {}: ring{} to {} silent for {} ms; the other ring keeps {} in the cluster",
+                    definition.name(), ring, peer, silentFor.toMillis(), peer);
+        }
+        RingStateListener listener = ringStateListener;
+        if (listener != null) {
+            listener.ringChanged(ring, peer, up);
+        }
+    }
+
+    /** Told when a heartbeat ring goes silent towards a peer for deadtime, or carries traffic again. */
+    public interface RingStateListener {
+        void ringChanged(int ring, String peer, boolean up);
+    }
+
+    /** Sets who hears about ring1 link changes (none without a ring1 address); call before {@link #start}. */
+    public void ringStateListener(RingStateListener listener) {
+        this.ringStateListener = listener;
+    }
+
+    /** The ring1 layer, for tests; null without a ring1 address. */
+    SecondRing secondRing() {
+        return secondRing;
     }
 
     private MembershipView toMembershipView(View view) {

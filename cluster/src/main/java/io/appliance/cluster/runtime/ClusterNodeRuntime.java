@@ -142,7 +142,11 @@ public final class ClusterNodeRuntime {
         if (halted) {
             return;
         }
+        MembershipView previous = view;
         view = newView;
+        if (previous != null) {
+            forgetReportsOfRejoinedNodes(previous, newView);
+        }
         if (newView.members().containsAll(definition.nodes().stream().map(ClusterNodeDefinition::name).toList())) {
             everSawAllNodes = true;
         }
@@ -151,6 +155,23 @@ public final class ClusterNodeRuntime {
         emit("view", String.valueOf(newView.id()), newView.members().toString());
         dirty = true;
         step();
+    }
+
+    /**
+     * A node that joins from outside the previous view may have restarted, or run on its own in another partition:
+     * its last report from before is stale, and placing on it would count resources there that may have stopped
+     * (stickiness pulling the units back to it). It has no facts until it reports again in this view, and its
+     * heartbeat is late only after warntime from the join.
+     */
+    private void forgetReportsOfRejoinedNodes(MembershipView previous, MembershipView current) {
+        Instant now = clock.instant();
+        for (String member : current.members()) {
+            if (!member.equals(localNode) && !previous.members().contains(member)) {
+                reports.remove(member);
+                reportReceived.put(member, now);
+                warnedLate.remove(member);
+            }
+        }
     }
 
     public void onMessage(String fromNode, byte[] payload) {

@@ -333,7 +333,8 @@ final class Coordinator {
                 continue;
             }
             NodeReport report = reports.get(node.name());
-            if (report != null && !clean(node.name(), now) && activeIn(report, unitMembers)) {
+            boolean unknownMember = report == null && members.contains(node.name());
+            if (unknownMember || (report != null && !clean(node.name(), now) && activeIn(report, unitMembers))) {
                 othersQuiet = false;
             }
         }

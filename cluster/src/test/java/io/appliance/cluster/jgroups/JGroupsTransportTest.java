@@ -43,11 +43,29 @@ class JGroupsTransportTest {
     }
 
     private Recorder start(ClusterDefinition definition, String node) throws Exception {
+        return start(definition, node, null);
+    }
+
+    private Recorder start(ClusterDefinition definition, String node, JGroupsTransport.RingStateListener rings)
+            throws Exception {
         JGroupsTransport transport = new JGroupsTransport(definition, node);
+        transport.ringStateListener(rings);
         transports.add(transport);
         Recorder recorder = new Recorder();
         transport.start(recorder);
         return recorder;
+    }
+
+    /** Starts the nodes in this order and waits until each has the view of all of them. */
+    private List<Recorder> startFormed(ClusterDefinition definition, String... nodes) throws Exception {
+        List<Recorder> recorders = new ArrayList<>();
+        for (String node : nodes) {
+            recorders.add(start(definition, node));
+        }
+        List<String> all = List.of(nodes);
+        assertThat(await(FORM_LIMIT, () -> recorders.stream().allMatch(r -> hasView(r, all))))
+                .as("views: %s", recorders.get(0).views).isTrue();
+        return recorders;
     }
 
     private static boolean hasView(Recorder recorder, List<String> members) {
@@ -59,12 +77,11 @@ class JGroupsTransportTest {
     void threeMembersFormOneViewLedByTheOldestMember() throws Exception {
         ClusterDefinition definition = TestClusters.definition("form", ClusterTransportKind.TCP, 27100, 3,
                 TestClusters.SECRET);
-        Recorder node2 = start(definition, "node2");
-        Recorder node3 = start(definition, "node3");
-        Recorder node1 = start(definition, "node1");
+        List<Recorder> formed = startFormed(definition, "node2", "node3", "node1");
+        Recorder node2 = formed.get(0);
+        Recorder node3 = formed.get(1);
+        Recorder node1 = formed.get(2);
 
-        assertThat(await(FORM_LIMIT, () -> List.of(node1, node2, node3).stream().allMatch(r -> hasView(r, THREE))))
-                .as("views: node1 %s, node2 %s, node3 %s", node1.views, node2.views, node3.views).isTrue();
         assertThat(node1.lastView().coordinator()).isEqualTo("node2");
         assertThat(node2.lastView().id()).isEqualTo(node1.lastView().id());
         assertThat(node3.lastView().id()).isEqualTo(node1.lastView().id());
@@ -74,11 +91,10 @@ class JGroupsTransportTest {
     void broadcastsAndSendsArriveInOrderAndTheSenderHearsItsOwnBroadcasts() throws Exception {
         ClusterDefinition definition = TestClusters.definition("order", ClusterTransportKind.TCP, 27400, 3,
                 TestClusters.SECRET);
-        Recorder node1 = start(definition, "node1");
-        Recorder node2 = start(definition, "node2");
-        Recorder node3 = start(definition, "node3");
-        assertThat(await(FORM_LIMIT, () -> List.of(node1, node2, node3).stream().allMatch(r -> hasView(r, THREE))))
-                .isTrue();
+        List<Recorder> formed = startFormed(definition, "node1", "node2", "node3");
+        Recorder node1 = formed.get(0);
+        Recorder node2 = formed.get(1);
+        Recorder node3 = formed.get(2);
         JGroupsTransport sender1 = transports.get(0);
         JGroupsTransport sender2 = transports.get(1);
 
@@ -155,11 +171,10 @@ class JGroupsTransportTest {
                 TestClusters.SECRET);
         ClusterDefinition other = TestClusters.definition("secret", ClusterTransportKind.TCP, 28300, 4,
                 "another-secret-1");
-        Recorder node1 = start(good, "node1");
-        Recorder node2 = start(good, "node2");
-        Recorder node3 = start(good, "node3");
-        assertThat(await(FORM_LIMIT, () -> List.of(node1, node2, node3).stream().allMatch(r -> hasView(r, THREE))))
-                .isTrue();
+        List<Recorder> formed = startFormed(good, "node1", "node2", "node3");
+        Recorder node1 = formed.get(0);
+        Recorder node2 = formed.get(1);
+        Recorder node3 = formed.get(2);
         long viewsBefore = node1.views.size();
 
         Recorder intruder = start(other, "node4");
@@ -213,11 +228,10 @@ class JGroupsTransportTest {
     void theUdpVariantFormsAViewAndDelivers() throws Exception {
         ClusterDefinition definition = TestClusters.definition("udp", ClusterTransportKind.UDP, 28600, 3,
                 TestClusters.SECRET);
-        Recorder node1 = start(definition, "node1");
-        Recorder node2 = start(definition, "node2");
-        Recorder node3 = start(definition, "node3");
-        assertThat(await(FORM_LIMIT, () -> List.of(node1, node2, node3).stream().allMatch(r -> hasView(r, THREE))))
-                .as("views: %s %s %s", node1.views, node2.views, node3.views).isTrue();
+        List<Recorder> formed = startFormed(definition, "node1", "node2", "node3");
+        Recorder node1 = formed.get(0);
+        Recorder node2 = formed.get(1);
+        Recorder node3 = formed.get(2);
         transports.get(2).broadcast("over udp".getBytes(StandardCharsets.UTF_8));
         assertThat(await(Duration.ofSeconds(5), () -> List.of(node1, node2, node3).stream()
                 .allMatch(r -> r.messages.contains("node3:over udp")))).isTrue();
@@ -257,5 +271,82 @@ class JGroupsTransportTest {
     private static void signal(String signal, Process process) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
         assertThat(kill.waitFor()).isZero();
+    }
+
+    @Test
+    void withRing1AMemberStaysWhileRing0IsCutAndMessagesStillArrive() throws Exception {
+        ClusterDefinition definition = TestClusters.withRing1("rings", 29500, 2);
+        List<String> ringChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Recorder node1 = start(definition, "node1", (ring, peer, up) -> ringChanges.add("ring" + ring + " " + peer
+                + (up ? " up" : " down")));
+        Recorder node2 = start(definition, "node2");
+        List<String> both = List.of("node1", "node2");
+        assertThat(await(FORM_LIMIT, () -> hasView(node1, both) && hasView(node2, both))).isTrue();
+        int views = node1.views.size();
+
+        transports.forEach(JGroupsTransportTest::cutRing0);
+        // without ring1 the same cut splits the view within deadtime (the next test); here nothing may change
+        Thread.sleep(definition.timing().deadtime().multipliedBy(3).toMillis());
+        assertThat(node1.views).hasSize(views);
+        assertThat(hasView(node2, both)).isTrue();
+        transports.get(0).broadcast("b-over-ring1".getBytes(StandardCharsets.UTF_8));
+        transports.get(1).send("node1", "s-over-ring1".getBytes(StandardCharsets.UTF_8));
+        assertThat(await(Duration.ofSeconds(5), () -> node2.messages.contains("node1:b-over-ring1")
+                && node1.messages.contains("node2:s-over-ring1"))).isTrue();
+        assertThat(ringChanges).contains("ring0 node2 down").doesNotContain("ring1 node2 down");
+    }
+
+    @Test
+    void withoutRing1TheSameCutOfRing0SplitsTheView() throws Exception {
+        ClusterDefinition definition = TestClusters.definition("onering", ClusterTransportKind.TCP, 29800, 2,
+                TestClusters.SECRET);
+        List<Recorder> formed = startFormed(definition, "node1", "node2");
+        Recorder node1 = formed.get(0);
+        Recorder node2 = formed.get(1);
+        List<String> both = List.of("node1", "node2");
+
+        transports.forEach(JGroupsTransportTest::cutRing0);
+        assertThat(await(definition.timing().deadtime().multipliedBy(3),
+                () -> hasView(node1, List.of("node1")) && hasView(node2, List.of("node2")))).isTrue();
+    }
+
+    @Test
+    void datagramsOnRing1ThatAreNotThisClustersAreDroppedAndCounted() throws Exception {
+        ClusterDefinition definition = TestClusters.withRing1("ringjunk", 30100, 2);
+        List<Recorder> formed = startFormed(definition, "node1", "node2");
+        Recorder node1 = formed.get(0);
+        Recorder node2 = formed.get(1);
+        List<String> both = List.of("node1", "node2");
+        SecondRing ring = transports.get(0).secondRing();
+        assertThat(ring).isNotNull();
+
+        byte[] garbage = new byte[300];
+        new java.util.Random(7).nextBytes(garbage);
+        byte[] ringMagicWrongCluster = java.nio.ByteBuffer.allocate(64).putInt(0x52494E47).put((byte) 1)
+                .putLong(42).array();
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.2"))) {
+            java.net.InetSocketAddress target = new java.net.InetSocketAddress("127.0.0.2", 30151);
+            socket.send(new java.net.DatagramPacket(garbage, garbage.length, target));
+            socket.send(new java.net.DatagramPacket(ringMagicWrongCluster, ringMagicWrongCluster.length, target));
+            socket.send(new java.net.DatagramPacket(new byte[0], 0, target));
+        }
+        assertThat(await(Duration.ofSeconds(5), () -> ring.droppedDatagrams() >= 3)).isTrue();
+        transports.get(1).broadcast("after-junk".getBytes(StandardCharsets.UTF_8));
+        assertThat(await(Duration.ofSeconds(5), () -> node1.messages.contains("node2:after-junk"))).isTrue();
+        assertThat(hasView(node1, both)).isTrue();
+    }
+
+    /** Drops every message between this node's transport (ring0) and the layers above it, both ways. */
+    private static void cutRing0(JGroupsTransport transport) {
+        try {
+            org.jgroups.JChannel channel = transport.channel();
+            org.jgroups.protocols.DISCARD discard = new org.jgroups.protocols.DISCARD();
+            discard.setAddress(channel.getAddress());
+            discard.excludeItself(true).discardAll(true);
+            channel.getProtocolStack().insertProtocol(discard, org.jgroups.stack.ProtocolStack.Position.ABOVE,
+                    org.jgroups.protocols.TCP_NIO2.class);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not cut ring0", e);
+        }
     }
 }

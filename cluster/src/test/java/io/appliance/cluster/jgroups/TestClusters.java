@@ -32,6 +32,21 @@ final class TestClusters {
         for (int i = 1; i <= nodeCount; i++) {
             nodes.add(ClusterNodeDefinition.of("node" + i, NodeRole.STORAGE, List.of("127.0.0.1:" + (basePort + i))));
         }
+        return definition(clusterName, kind, nodes, secret);
+    }
+
+    /** As {@link #definition}, each node with a ring1 address too: 127.0.0.2:(basePort + 50 + i). */
+    static ClusterDefinition withRing1(String clusterName, int basePort, int nodeCount) {
+        List<ClusterNodeDefinition> nodes = new ArrayList<>();
+        for (int i = 1; i <= nodeCount; i++) {
+            nodes.add(ClusterNodeDefinition.of("node" + i, NodeRole.STORAGE,
+                    List.of("127.0.0.1:" + (basePort + i), "127.0.0.2:" + (basePort + 50 + i))));
+        }
+        return definition(clusterName, ClusterTransportKind.TCP, nodes, SECRET);
+    }
+
+    private static ClusterDefinition definition(String clusterName, ClusterTransportKind kind,
+            List<ClusterNodeDefinition> nodes, String secret) {
         return new ClusterDefinition(clusterName, kind, 7800, HeartbeatTiming.defaults(),
                 new AuthKey(AuthMethod.SHA256, secret), QuorumOptions.defaults(), FencingOptions.defaults(), nodes,
                 ResourceConfiguration.empty());

@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
 
 /**
  * N nodes, each a {@link ClusterNodeRuntime} on one manual clock, joined by an in-memory transport whose views
- * are the connected components of a connectivity matrix. Everything runs on the test's thread, deterministically:
+ * are the connected components of a connectivity matrix, members oldest first (the oldest coordinates, as in
+ * JGroups: a restarted node joins as the youngest). Everything runs on the test's thread, deterministically:
  * {@link #advance(Duration)} moves the clock in keepalive/4 steps, ticks every live node, runs all queued work
  * (agent operations, completions, messages) and checks after each step that no resource is possibly active on two
  * nodes (a failed start or stop counts as active until a stop succeeds or the machine goes down).
@@ -59,6 +60,7 @@ public final class InMemoryCluster {
     private Predicate<Envelope> hold = envelope -> false;
     private Duration failureDetection;
     private long viewCounter;
+    private long boots;
     private boolean checkInvariant = true;
 
     private final class Node {
@@ -72,6 +74,8 @@ public final class InMemoryCluster {
         ClusterTransport.Listener listener;
         MembershipView view;
         boolean alive = true;
+        /** Boot order: JGroups lists members oldest first, and the oldest coordinates. */
+        final long bootSequence = ++boots;
 
         Node(String name, ClusterDefinition definition) {
             this.name = name;
@@ -361,7 +365,8 @@ public final class InMemoryCluster {
                 }
             }
             assigned.addAll(component);
-            List<String> members = live.stream().filter(component::contains).toList();
+            List<String> members = live.stream().filter(component::contains)
+                    .sorted(java.util.Comparator.comparingLong(member -> nodes.get(member).bootSequence)).toList();
             boolean changed = members.stream().anyMatch(m -> {
                 MembershipView current = nodes.get(m).view;
                 return current == null || !current.members().equals(members);

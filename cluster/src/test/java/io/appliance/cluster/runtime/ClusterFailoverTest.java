@@ -220,4 +220,26 @@ class ClusterFailoverTest {
         assertThat(groupOn(cluster, "node2")).isTrue();
         assertThat(cluster.agents().log("node2", "stop")).as("the running copy is kept").isEmpty();
     }
+
+    @Test
+    void aRejoiningNodeIsPlacedOnWhatItReportsAfterRejoiningNotOnItsLastReportBeforeTheCrash() {
+        InMemoryCluster cluster = started(TestClusters.builder().stickiness(200), true);
+        cluster.crash("node1");
+        cluster.advanceUntil(Duration.ofSeconds(10), () -> groupOn(cluster, "node2"));
+        cluster.agents().clearLog();
+
+        // node1's first reports after the restart are late: the others see it join with only the report it
+        // sent before the crash (every member STARTED there), which must not count as running there now
+        cluster.holdMessages(envelope -> envelope.from().equals("node1") && envelope.message() instanceof NodeReport);
+        cluster.restart("node1");
+        cluster.advance(Duration.ofSeconds(1));
+        assertThat(cluster.view("node2").orElseThrow().members()).contains("node1");
+        cluster.holdMessages(envelope -> false);
+        assertThat(cluster.releaseHeld()).isPositive();
+        cluster.advance(Duration.ofSeconds(5));
+
+        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.agents().log("node2", "stop")).as("stickiness keeps the group where it runs").isEmpty();
+        assertThat(cluster.agents().log("node1", "start")).isEmpty();
+    }
 }

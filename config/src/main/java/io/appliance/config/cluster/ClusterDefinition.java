@@ -98,7 +98,8 @@ public record ClusterDefinition(String name, ClusterTransportKind transport, int
 
     /**
      * What is allowed but probably not meant: no-quorum-policy ignore, fencing disabled, a storage node that
-     * neither a watchdog nor a device can fence, nodes without addresses, ring1 addresses (not used yet). For the start-up log and the importers.
+     * neither a watchdog nor a device can fence, nodes without addresses, a node without the ring1 address others have. For the start-up log and the
+     * importers.
      */
     public List<String> warnings() {
         List<String> warnings = new ArrayList<>();
@@ -123,9 +124,14 @@ public record ClusterDefinition(String name, ClusterTransportKind transport, int
             if (node.addresses().isEmpty()) {
                 warnings.add("nodes[" + i + "].addresses: node " + node.name()
                         + " has no address; give cluster.nodes[].addresses before starting the cluster");
-            } else if (node.addresses().size() > 1) {
-                warnings.add("nodes[" + i + "].addresses: ring1 address " + node.addresses().get(1)
-                        + " is accepted but not used yet: the transport uses ring0 only");
+            }
+        }
+        boolean anyRing1 = nodes.stream().anyMatch(node -> node.addresses().size() > 1);
+        for (int i = 0; anyRing1 && i < nodes.size(); i++) {
+            ClusterNodeDefinition node = nodes.get(i);
+            if (node.addresses().size() == 1) {
+                warnings.add("nodes[" + i + "].addresses: node " + node.name() + " has no ring1 address while others"
+                        + " have one: it is heard on ring0 only, and a ring0 failure loses it");
             }
         }
         return List.copyOf(warnings);

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  *     appliance is started as
  * @param role {@link NodeRole#STORAGE} runs resources, {@link NodeRole#WITNESS} only votes
  * @param votes 0..255 quorum votes (normally 1)
- * @param addresses the heartbeat addresses, ring0 first, at most 2 (ring1 is accepted but not used yet): an
+ * @param addresses the heartbeat addresses, ring0 first, at most 2 (ring1: a second heartbeat network; both rings
+ *     carry every cluster message, and a node is lost only when both are silent), on different hosts: an
  *     IP address, {@code IP:port} or {@code [IPv6]:port}; without a port the cluster's port is used. Empty =
  *     not known yet (e.g. after a Heartbeat import that could not tell); the transport refuses it at start.
  */
@@ -38,6 +39,9 @@ public record ClusterNodeDefinition(String name, NodeRole role, int votes, List<
             Checks.require(address != null && parseHost(address).isPresent(), "addresses[" + i + "]",
                     "node " + name + ": '" + address + "' is not IP, IP:port or [IPv6]:port with port 1..65535");
         }
+        Checks.require(addresses.size() < 2 || !parseHost(addresses.get(0)).equals(parseHost(addresses.get(1))),
+                "addresses[1]", "node " + name + ": ring1 " + (addresses.size() < 2 ? "" : addresses.get(1))
+                        + " is on the same host address as ring0; a second ring needs another network");
         addresses = List.copyOf(addresses);
     }
 

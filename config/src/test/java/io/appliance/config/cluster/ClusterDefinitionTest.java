@@ -112,6 +112,21 @@ class ClusterDefinitionTest {
     }
 
     @Test
+    void ring1MustBeAnotherAddressAndEveryNodeShouldHaveOne() {
+        assertRefused(() -> ClusterNodeDefinition.of("node1", NodeRole.STORAGE, List.of("10.0.0.1:7800", "10.0.0.1:7801")),
+                "addresses[1]", "is on the same host address as ring0");
+        ClusterDefinition partial = ClusterDefinition.withDefaults("c1", KEY, List.of(
+                ClusterNodeDefinition.of("node1", NodeRole.STORAGE, List.of("10.0.0.1", "10.0.1.1")),
+                ClusterNodeDefinition.of("node2", NodeRole.STORAGE, List.of("10.0.0.2"))), iscsiGroup());
+        assertThat(partial.warnings()).anySatisfy(warning -> assertThat(warning)
+                .startsWith("nodes[1].addresses: node node2 has no ring1 address"));
+        ClusterDefinition both = ClusterDefinition.withDefaults("c1", KEY, List.of(
+                ClusterNodeDefinition.of("node1", NodeRole.STORAGE, List.of("10.0.0.1", "10.0.1.1")),
+                ClusterNodeDefinition.of("node2", NodeRole.STORAGE, List.of("10.0.0.2", "10.0.1.2"))), iscsiGroup());
+        assertThat(both.warnings()).noneMatch(warning -> warning.contains("ring1"));
+    }
+
+    @Test
     void constraintsNameConfiguredNodes() {
         assertRefused(() -> ClusterDefinition.withDefaults("c1", KEY, threeNodes(),
                 iscsiGroup(List.of(new LocationConstraint("l", "dummy", "node3", Score.of(5))), List.of(), List.of())),

@@ -35,6 +35,7 @@ public final class ClusterConfigFile {
         private boolean fenceDevice;
         private Duration watchdogTimeout = Duration.ofSeconds(5);
         private int stickiness = 200;
+        private boolean ring1;
         private final List<String> resources = new ArrayList<>();
         private final List<String> groups = new ArrayList<>();
         private final List<String> locations = new ArrayList<>();
@@ -57,6 +58,12 @@ public final class ClusterConfigFile {
         public Spec withFenceDevice() {
             fenceDevice = true;
             watchdogTimeout = Duration.ZERO;
+            return this;
+        }
+
+        /** Every node also heartbeats on the lab's second ring ({@code brhb1}). */
+        public Spec withRing1() {
+            ring1 = true;
             return this;
         }
 
@@ -150,7 +157,11 @@ public final class ClusterConfigFile {
             yaml.append("    - name: ").append(node).append('\n');
             yaml.append("      role: ").append(ClusterLab.WITNESS.equals(node) ? "witness" : "storage").append('\n');
             yaml.append("      votes: 1\n");
-            yaml.append("      addresses: [").append(NodeConfigFile.quote(lab.heartbeatAddress(node))).append("]\n");
+            yaml.append("      addresses: [").append(NodeConfigFile.quote(lab.heartbeatAddress(node)));
+            if (spec.ring1) {
+                yaml.append(", ").append(NodeConfigFile.quote(lab.ring1Address(node)));
+            }
+            yaml.append("]\n");
         }
         yaml.append("  properties:\n    resource-stickiness: ").append(spec.stickiness).append('\n');
         yaml.append("    migration-threshold: INFINITY\n    failure-timeout: 0s\n");

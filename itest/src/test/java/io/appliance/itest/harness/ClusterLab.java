@@ -11,15 +11,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The network of a cluster test: a "switch" namespace {@code <prefix>-sw} with three bridges
- * ({@code brlan} client LAN, {@code brhb} heartbeat, {@code brrep} replication), two storage nodes
- * {@code <prefix>-n1}/{@code -n2} (interfaces {@code lan0}, {@code hb0}, {@code rep0}), a witness
- * {@code <prefix>-w} ({@code hb0}) and a client {@code <prefix>-c} ({@code lan0}). Every interface
- * is one end of a veth pair whose other end ({@code n1lan}, {@code n1hb}, {@code n1rep}, {@code n2...},
- * {@code whb}, {@code clan}) is a port of its bridge, so {@link #cut} / {@link #restore} of one link is
- * setting that switch port down/up. Addresses (S = 1 + lab index % 250): LAN {@code 10.232.S.0/24}
- * (node1 .1, node2 .2, client .200, VIP .100), heartbeat {@code 10.233.S.0/24} (.1 .2 .3 witness),
- * replication {@code 10.234.S.0/24} (.1 .2).
+ * The network of a cluster test: a "switch" namespace {@code <prefix>-sw} with four bridges
+ * ({@code brlan} client LAN, {@code brhb} heartbeat ring0, {@code brhb1} heartbeat ring1, {@code brrep}
+ * replication), two storage nodes {@code <prefix>-n1}/{@code -n2} (interfaces {@code lan0}, {@code hb0},
+ * {@code hb1}, {@code rep0}), a witness {@code <prefix>-w} ({@code hb0}, {@code hb1}) and a client
+ * {@code <prefix>-c} ({@code lan0}). Every interface is one end of a veth pair whose other end ({@code n1lan},
+ * {@code n1hb}, {@code n1hb1}, {@code n1rep}, {@code n2...}, {@code whb}, {@code whb1}, {@code clan}) is a port of
+ * its bridge, so {@link #cut} / {@link #restore} of one link is setting that switch port down/up. Addresses (S = 1 +
+ * lab index % 250): LAN {@code 10.232.S.0/24} (node1 .1, node2 .2, client .200, VIP .100), heartbeat ring0
+ * {@code 10.233.S.0/24} and ring1 {@code 10.235.S.0/24} (.1 .2 .3 witness), replication {@code 10.234.S.0/24}
+ * (.1 .2). Ring1 is used only by clusters configured with it ({@code ClusterConfigFile.Spec#withRing1}).
  *
  * <p>The prefix is {@code itc<pid>x<n>}; {@link #create} first removes the namespaces of earlier runs
  * whose JVM is gone (as {@link NetworkLab}). {@link #close()} deletes every namespace (which deletes
@@ -76,7 +77,7 @@ public final class ClusterLab implements AutoCloseable {
 
     private void build() throws IOException, InterruptedException {
         addNamespace(switchNamespace());
-        for (String bridge : List.of("brlan", "brhb", "brrep")) {
+        for (String bridge : List.of("brlan", "brhb", "brhb1", "brrep")) {
             run("ip", "-n", switchNamespace(), "link", "add", bridge, "type", "bridge");
             run("ip", "-n", switchNamespace(), "link", "set", bridge, "up");
         }
@@ -86,9 +87,11 @@ public final class ClusterLab implements AutoCloseable {
         for (String node : List.of(NODE1, NODE2)) {
             connect(node, "lan", "lan0", "brlan", lanAddress(node));
             connect(node, "hb", "hb0", "brhb", heartbeatAddress(node));
+            connect(node, "hb1", "hb1", "brhb1", ring1Address(node));
             connect(node, "rep", "rep0", "brrep", replicationAddress(node));
         }
         connect(WITNESS, "hb", "hb0", "brhb", heartbeatAddress(WITNESS));
+        connect(WITNESS, "hb1", "hb1", "brhb1", ring1Address(WITNESS));
         connect(CLIENT, "lan", "lan0", "brlan", lanAddress(CLIENT));
     }
 
@@ -135,8 +138,8 @@ public final class ClusterLab implements AutoCloseable {
 
     /** The switch-side veth of a host's link: {@code n1lan}, {@code n2hb}, {@code whb}, {@code clan}, ... */
     public String switchPort(String host, String network) {
-        if (!List.of("lan", "hb", "rep").contains(network)) {
-            throw new IllegalArgumentException("network must be lan, hb or rep: " + network);
+        if (!List.of("lan", "hb", "hb1", "rep").contains(network)) {
+            throw new IllegalArgumentException("network must be lan, hb, hb1 or rep: " + network);
         }
         return switch (host) {
             case NODE1 -> "n1";
@@ -161,12 +164,22 @@ public final class ClusterLab implements AutoCloseable {
         return "10.232." + subnet + ".100";
     }
 
+    /** The host's address on the heartbeat ring0. */
     public String heartbeatAddress(String host) {
-        return "10.233." + subnet + "." + switch (host) {
+        return "10.233." + subnet + "." + heartbeatHost(host);
+    }
+
+    /** The host's address on the second heartbeat ring. */
+    public String ring1Address(String host) {
+        return "10.235." + subnet + "." + heartbeatHost(host);
+    }
+
+    private static int heartbeatHost(String host) {
+        return switch (host) {
             case NODE1 -> 1;
             case NODE2 -> 2;
             case WITNESS -> 3;
-            default -> throw new IllegalArgumentException(host + " has no heartbeat address");
+            default -> throw new IllegalArgumentException(host + " is not on the heartbeat networks");
         };
     }
 

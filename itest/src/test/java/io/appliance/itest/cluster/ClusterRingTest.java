@@ -1,0 +1,74 @@
+package io.appliance.itest.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appliance.itest.harness.ApplianceCluster;
+import io.appliance.itest.harness.ClusterConfigFile;
+import io.appliance.itest.harness.ClusterLab;
+import io.appliance.itest.harness.ClusterNode;
+import io.appliance.itest.harness.NetworkLabExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two heartbeat rings (Heartbeat's second {@code ucast} medium): node1 runs a group; cutting node1's ring0 link
+ * moves nothing (each side logs that ring0 went silent and that ring1 keeps the peer), restoring it is logged too;
+ * cutting both rings then does move the group, so the first cut was a real one that ring1 alone bridged.
+ */
+class ClusterRingTest {
+
+    private static final Duration START_LIMIT = Duration.ofSeconds(45);
+    private static final Duration LOG_LIMIT = Duration.ofSeconds(15);
+    private static final String GROUP = "g";
+
+    @RegisterExtension
+    final NetworkLabExtension labs = new NetworkLabExtension();
+
+    @Test
+    void aCutRing0MovesNothingWhileRing1CarriesTheHeartbeat() throws Exception {
+        ClusterLab.assumeUsable();
+        ClusterConfigFile.Spec spec = ClusterConfigFile.Spec.light().withRing1()
+                .dummyGroup(GROUP, "d", ClusterLab.NODE1, 0);
+        try (ApplianceCluster cluster = ApplianceCluster.create(spec)) {
+            cluster.nodes().forEach(labs::watch);
+            ClusterLab lab = cluster.lab();
+            ClusterNode node1 = cluster.node(ClusterLab.NODE1);
+            ClusterNode witness = cluster.node(ClusterLab.WITNESS);
+            cluster.startAll();
+            cluster.settleOn(witness, GROUP, ClusterLab.NODE1, START_LIMIT);
+
+            lab.cut(ClusterLab.NODE1, "hb");
+            awaitLog(node1, "ring0 to node2 silent");
+            awaitLog(witness, "ring0 to node1 silent");
+            // three deadtimes after ring0 went silent: one ring alone would have lost node1 long ago
+            cluster.assertStaysOn(witness, GROUP, ClusterLab.NODE1, ClusterConfigFile.DEADTIME.multipliedBy(3));
+            assertThat(ApplianceCluster.nodeState(witness.status(), ClusterLab.NODE1)).isEqualTo("online");
+            assertThat(logOf(node1)).doesNotContain("ring1 to node2 silent");
+
+            lab.restore(ClusterLab.NODE1, "hb");
+            awaitLog(node1, "ring0 to node2 carries traffic again");
+
+            lab.cut(ClusterLab.NODE1, "hb");
+            lab.cut(ClusterLab.NODE1, "hb1");
+            cluster.awaitStartedOn(witness, GROUP, ClusterLab.NODE2, START_LIMIT);
+            lab.restore(ClusterLab.NODE1, "hb");
+            lab.restore(ClusterLab.NODE1, "hb1");
+        }
+    }
+
+    private static void awaitLog(ClusterNode node, String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + LOG_LIMIT.toNanos();
+        while (!logOf(node).contains(text)) {
+            assertThat(System.nanoTime()).as("%s logs \"%s\" within %s; log tail:%n%s", node.name(), text, LOG_LIMIT,
+                    node.logTail(30)).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private static String logOf(ClusterNode node) throws IOException {
+        return Files.exists(node.logFile()) ? Files.readString(node.logFile()) : "";
+    }
+}
