@@ -1,7 +1,10 @@
 package io.appliance.node.replication;
 
 import io.appliance.iscsi.block.BlockDevice;
+import io.appliance.iscsi.scsi.FileReservationStore;
+import io.appliance.iscsi.scsi.ReservationStore;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The replicated disks a LUN can be served on, as the {@code TargetManager} sees them.
@@ -20,6 +23,15 @@ public interface ReplicatedDisks {
      *                         attached, e.g. not up yet); 0 when the caller has none
      */
     Optional<BlockDevice> borrow(String resource, long sizeWhileUnknown);
+
+    /**
+     * Where the persistent reservations of LUN {@code lun} on {@code resource} live: {@code local} on this node and,
+     * for a replicated disk, a copy on the peer (see {@code ReplicatedReservationStore}). This default, for nodes
+     * without replication: {@code local} alone.
+     */
+    default ReservationStore reservationStore(String resource, UUID lun, FileReservationStore local) {
+        return local;
+    }
 
     /** No replicated disks at all (a node without a {@code replication} section, tests). */
     static ReplicatedDisks none() {

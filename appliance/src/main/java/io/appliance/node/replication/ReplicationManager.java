@@ -3,6 +3,8 @@ package io.appliance.node.replication;
 import io.appliance.config.replication.ResourceDefinition;
 import io.appliance.config.replication.ResourceHost;
 import io.appliance.iscsi.block.BlockDevice;
+import io.appliance.iscsi.scsi.FileReservationStore;
+import io.appliance.iscsi.scsi.ReservationStore;
 import io.appliance.node.api.EventLineStream;
 import io.appliance.node.runtime.NodeLayout;
 import io.appliance.node.runtime.VolumeManager;
@@ -27,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,10 +65,14 @@ public final class ReplicationManager implements ReplicatedDisks, AutoCloseable 
     private final ScheduledExecutorService scheduler;
     private final Set<EventLineStream<ReplicationEvent>> subscriptions = ConcurrentHashMap.newKeySet();
 
+    /** The reservation stores of LUNs on each resource, to send their state to the peer on every connection. */
+    private final Map<String, List<ReplicatedReservationStore>> reservationStores = new ConcurrentHashMap<>();
+
     private ReplicationManager(ReplicationNode node, EventLoopGroup eventLoops, ScheduledExecutorService scheduler) {
         this.node = node;
         this.eventLoops = eventLoops;
         this.scheduler = scheduler;
+        node.subscribe(this::sendReservationsOnConnection);
     }
 
     /**
@@ -205,6 +213,31 @@ public final class ReplicationManager implements ReplicatedDisks, AutoCloseable 
     @Override
     public Optional<BlockDevice> borrow(String resource, long sizeWhileUnknown) {
         return node.resource(resource).map(found -> new BorrowedDevice(found.device(), sizeWhileUnknown));
+    }
+
+    @Override
+    public ReservationStore reservationStore(String resource, UUID lun, FileReservationStore local) {
+        Optional<ReplicatedResource> disk = node.resource(resource);
+        if (disk.isEmpty()) {
+            return local;
+        }
+        // a PERSISTENT RESERVE OUT waits for the peer at most as long as a replicated write's ack (DRBD's timeout)
+        ReplicatedReservationStore store = new ReplicatedReservationStore(local, disk.get(), lun,
+                disk.get().definition().options().timeout());
+        reservationStores.computeIfAbsent(resource, name -> new CopyOnWriteArrayList<>()).add(store);
+        return store;
+    }
+
+    /** A new connection: the Primary sends its LUNs' reservations, which may have changed while the peer was away. */
+    private void sendReservationsOnConnection(ReplicationEvent event) {
+        if (!event.object().equals("connection") || !"Connected".equals(event.fields().get("connection"))) {
+            return;
+        }
+        List<ReplicatedReservationStore> stores = reservationStores.getOrDefault(event.resource(), List.of());
+        if (!stores.isEmpty()) {
+            // off the engine's thread: reading the state files is disk I/O
+            scheduler.execute(() -> stores.forEach(ReplicatedReservationStore::sendToPeer));
+        }
     }
 
     /**

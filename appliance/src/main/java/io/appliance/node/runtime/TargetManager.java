@@ -5,6 +5,7 @@ import io.appliance.config.IscsiNames;
 import io.appliance.iscsi.block.BlockDevice;
 import io.appliance.iscsi.block.FileBlockDevice;
 import io.appliance.iscsi.scsi.FileReservationStore;
+import io.appliance.iscsi.scsi.ReservationStore;
 import io.appliance.iscsi.scsi.LogicalUnit;
 import io.appliance.iscsi.scsi.LunIdentity;
 import io.appliance.iscsi.scsi.ScsiTarget;
@@ -338,7 +339,7 @@ public final class TargetManager implements AutoCloseable {
         LogicalUnit unit;
         try {
             unit = new LogicalUnit(LunIdentity.derive(record.uuid()), backing.device(), record.readOnly(),
-                    reservationStore(record.uuid()));
+                    reservationStore(record));
         } catch (RuntimeException e) {
             backing.device().close();
             undoBacking.run();
@@ -735,7 +736,7 @@ public final class TargetManager implements AutoCloseable {
         }
         LogicalUnit unit;
         try {
-            unit = new LogicalUnit(LunIdentity.derive(lun.uuid()), device.get(), lun.readOnly(), reservationStore(lun.uuid()));
+            unit = new LogicalUnit(LunIdentity.derive(lun.uuid()), device.get(), lun.readOnly(), reservationStore(lun));
         } catch (UncheckedIOException e) {
             servedTarget.offline.put(lun.lun(), "cannot read its persistent reservations: " + e.getMessage());
             LOG.error("{} is offline: cannot read its persistent reservations", where, e);
@@ -842,6 +843,14 @@ public final class TargetManager implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + directory, e);
         }
         return new FileReservationStore(reservationFile(lunUuid));
+    }
+
+    /** As {@link #reservationStore(UUID)}; for a LUN on a replicated disk, copied to the peer as well. */
+    private ReservationStore reservationStore(LunRecord lun) {
+        FileReservationStore local = reservationStore(lun.uuid());
+        return lun.backing() instanceof LunBacking.Replicated replicated
+                ? replicatedDisks.reservationStore(replicated.resource(), lun.uuid(), local)
+                : local;
     }
 
     Path reservationFile(UUID lunUuid) {

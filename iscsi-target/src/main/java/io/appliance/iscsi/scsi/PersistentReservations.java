@@ -1,5 +1,6 @@
 package io.appliance.iscsi.scsi;
 
+import io.appliance.iscsi.block.BlockDeviceNotReadyException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The persistent reservations of one logical unit (SPC-4 §5.13): the registered I_T nexuses with
@@ -20,9 +23,12 @@ import java.util.function.Predicate;
  * through the {@link ReservationStore} and only then publishes it and establishes its unit
  * attentions; a failed save leaves the published state unchanged. Service actions are serialised
  * by this object's monitor; the access check that runs before every command reads the published
- * state without a lock.
+ * state without a lock. When the store says its state was replaced elsewhere (by the peer node of a
+ * replicated disk), the next reader loads it again before using it.
  */
 final class PersistentReservations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PersistentReservations.class);
 
     /** Delivers a unit attention to every nexus the predicate accepts. */
     @FunctionalInterface
@@ -71,7 +77,31 @@ final class PersistentReservations {
     }
 
     State state() {
+        return current();
+    }
+
+    /**
+     * The published state, loaded again first when the store's state was replaced elsewhere. A load
+     * that fails keeps the state held so far (logged) and is retried by the next reader.
+     */
+    private State current() {
+        if (store.replacedElsewhere()) {
+            reload();
+        }
         return state;
+    }
+
+    private synchronized void reload() {
+        if (!store.replacedElsewhere()) {
+            return;
+        }
+        try {
+            Optional<byte[]> saved = store.load();
+            state = saved.isPresent() ? decode(saved.get()) : State.EMPTY;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not load the persistent reservations replaced in {}; keeping the ones held: {}", store,
+                    e.toString());
+        }
     }
 
     /** One registered I_T nexus; with ALL_TG_PT it stands for that initiator port on every target port. */
@@ -155,7 +185,7 @@ final class PersistentReservations {
      * registrations (SPC-4 §5.13.3, CRH 1).
      */
     void checkAccess(ItNexus nexus, byte[] cdb) throws ReservationConflictException {
-        State current = state;
+        State current = current();
         int opcode = cdb[0] & 0xFF;
         if (opcode == 0x16 || opcode == 0x56) {
             if (!current.registrations().isEmpty()) {
@@ -214,7 +244,7 @@ final class PersistentReservations {
      */
     synchronized void register(ItNexus nexus, long key, long serviceActionKey, boolean ignoreExisting,
             boolean allTargetPorts, boolean persistThroughPowerLoss) throws ReservationConflictException, SenseException {
-        State current = state;
+        State current = current();
         Registration own = current.registrationOf(nexus);
         if (own == null) {
             if (!ignoreExisting && key != 0) {
@@ -264,7 +294,7 @@ final class PersistentReservations {
     /** RESERVE (SPC-4 §5.13.9). */
     synchronized void reserve(ItNexus nexus, long key, ReservationType type) throws ReservationConflictException,
             SenseException {
-        State current = state;
+        State current = current();
         Registration own = requireRegistered(current, nexus, key);
         if (current.type() == null) {
             commit(current.withReservation(type, type.allRegistrantsHold() ? null : own.nexus()));
@@ -278,7 +308,7 @@ final class PersistentReservations {
     /** RELEASE (SPC-4 §5.13.11.2). */
     synchronized void release(ItNexus nexus, long key, ReservationType type) throws ReservationConflictException,
             SenseException {
-        State current = state;
+        State current = current();
         Registration own = requireRegistered(current, nexus, key);
         if (!current.isHolder(own)) {
             return;
@@ -295,7 +325,7 @@ final class PersistentReservations {
 
     /** CLEAR (SPC-4 §5.13.11.2.3 / §6.16.3.3). */
     synchronized void clear(ItNexus nexus, long key) throws ReservationConflictException, SenseException {
-        State current = state;
+        State current = current();
         requireRegistered(current, nexus, key);
         commit(current.next(List.of(), null, null));
         notify(UnitAttention.RESERVATIONS_PREEMPTED, current.registrations(), nexus);
@@ -307,7 +337,7 @@ final class PersistentReservations {
      */
     synchronized void preempt(ItNexus nexus, long key, long serviceActionKey, ReservationType type)
             throws ReservationConflictException, SenseException {
-        State current = state;
+        State current = current();
         Registration own = requireRegistered(current, nexus, key);
         Registration holder = current.holderRegistration();
         ReservationType reserved = current.type();
@@ -355,7 +385,7 @@ final class PersistentReservations {
      */
     synchronized void registerAndMove(ItNexus nexus, long key, long serviceActionKey, ItNexus destination,
             boolean unregister, boolean persistThroughPowerLoss) throws ReservationConflictException, SenseException {
-        State current = state;
+        State current = current();
         Registration own = requireRegistered(current, nexus, key);
         ReservationType type = current.type();
         if (type == null || type.allRegistrantsHold() || !current.isHolder(own)) {
@@ -401,6 +431,8 @@ final class PersistentReservations {
     private void commit(State next) throws SenseException {
         try {
             store.save(encode(next));
+        } catch (BlockDeviceNotReadyException e) {
+            throw SenseException.notAccessibleStandby(e);
         } catch (IOException | RuntimeException e) {
             throw SenseException.internalTargetFailure(e);
         }

@@ -370,6 +370,78 @@ class PersistentReservationTest {
         run(holder, read10(0, 1)).isGood();
     }
 
+    /**
+     * Two units over two stores, as the two nodes of a replicated disk: the standby's store is replaced behind its
+     * unit's back (the peer's copy) and flagged; its unit enforces the new state from the next command on.
+     */
+    @Test
+    void aStateReplacedElsewhereIsLoadedBeforeTheNextCommand(@TempDir Path directory) throws IOException {
+        LunIdentity identity = LunIdentity.derive(UUID.randomUUID());
+        Path activeFile = directory.resolve("active.pr");
+        ScsiTarget active = new ScsiTarget(ScsiTestKit.TARGET_NAME, 1, 1);
+        active.addLun(0, new LogicalUnit(identity, new MemoryBlockDevice(64, 512), false, new FileReservationStore(activeFile)));
+        ScsiNexusPort holderOnActive = active.openNexus(ScsiTestKit.nexus("iqn.2024-01.test:a"), Map.of());
+        prout(holderOnActive, REGISTER, 0, 0, KEY_A).isGood();
+        prout(holderOnActive, RESERVE, 1, KEY_A, 0).isGood();
+
+        FileReservationStore standbyFile = new FileReservationStore(directory.resolve("standby.pr"));
+        java.util.concurrent.atomic.AtomicBoolean replaced = new java.util.concurrent.atomic.AtomicBoolean();
+        ReservationStore standbyStore = new ReservationStore() {
+            @Override
+            public Optional<byte[]> load() throws IOException {
+                replaced.set(false);
+                return standbyFile.load();
+            }
+
+            @Override
+            public void save(byte[] state) throws IOException {
+                standbyFile.save(state);
+            }
+
+            @Override
+            public boolean replacedElsewhere() {
+                return replaced.get();
+            }
+        };
+        ScsiTarget standby = new ScsiTarget(ScsiTestKit.TARGET_NAME, 1, 1);
+        standby.addLun(0, new LogicalUnit(identity, new MemoryBlockDevice(64, 512), false, standbyStore));
+        ScsiNexusPort other = standby.openNexus(ScsiTestKit.nexus("iqn.2024-01.test:b"), Map.of());
+        run(other, write10(0, 1), new byte[512]).isGood();
+
+        standbyFile.save(java.nio.file.Files.readAllBytes(activeFile));
+        replaced.set(true);
+        hasStatus(run(other, write10(0, 1), new byte[512]), ScsiResult.RESERVATION_CONFLICT);
+        assertThat(replaced).isFalse();
+        byte[] reservation = prin(other, 1);
+        assertThat(Cdb.u64(reservation, 8)).isEqualTo(KEY_A);
+        assertThat(generation(reservation)).isEqualTo(1);
+    }
+
+    @Test
+    void aStoreThatIsNotActiveHereAnswersNotReadyAndKeepsTheState() {
+        ReservationStore standby = new ReservationStore() {
+            @Override
+            public Optional<byte[]> load() {
+                return Optional.empty();
+            }
+
+            @Override
+            public void save(byte[] state) throws IOException {
+                throw new io.appliance.iscsi.block.BlockDeviceNotReadyException("replicated disk r0 is Secondary");
+            }
+        };
+        ScsiTarget target = new ScsiTarget(ScsiTestKit.TARGET_NAME, 1, 1);
+        target.addLun(0, new LogicalUnit(LunIdentity.derive(UUID.randomUUID()), new MemoryBlockDevice(64, 512), false,
+                standby));
+        ScsiNexusPort port = target.openNexus(ScsiTestKit.nexus("iqn.2024-01.test:a"), Map.of());
+        ScsiTestKit.Answer answer = prout(port, REGISTER, 0, 0, KEY_A);
+        hasStatus(answer, ScsiResult.CHECK_CONDITION);
+        assertThat(answer.sense[2] & 0x0F).as("NOT READY").isEqualTo(0x2);
+        assertThat(answer.sense[12] & 0xFF).isEqualTo(0x04);
+        assertThat(answer.sense[13] & 0xFF).isEqualTo(0x0B);
+        assertThat(Cdb.u32(prin(port, 0), 4)).as("no key registered").isZero();
+    }
+
     @Test
     void aFailedSaveFailsTheCommandAndKeepsTheState() {
         ReservationStore failing = new ReservationStore() {

@@ -273,6 +273,21 @@ public final class ApplianceCluster implements AutoCloseable {
     }
 
     /**
+     * Runs {@link ReservationProbe} in the client namespace against LUN 0 on the VIP: {@code action} (and {@code key},
+     * hex, or null) as initiator {@code initiator} with ISID qualifier {@code qualifier}; bounded by {@code limit}.
+     */
+    public ToolResult reservationThroughVip(String initiator, int qualifier, String action, String key, Duration limit)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-cp", testClassesLocation(),
+                ReservationProbe.class.getName(), lab.vip(), Integer.toString(ClusterNode.ISCSI_PORT),
+                ClusterConfigFile.TARGET, "0", initiator, Integer.toString(qualifier), action));
+        if (key != null) {
+            command.add(key);
+        }
+        return lab.inNamespace(ClusterLab.CLIENT, command).timeout(limit).run();
+    }
+
+    /**
      * Repeats {@link #writeReadThroughVip} (each bounded by 5 s) at 4 KiB block {@code block} until one
      * succeeds; returns the time from {@code sinceNanos} ({@link System#nanoTime()}) to the end of that
      * probe. The resolution is one probe (a JVM start plus a login: a few hundred milliseconds).

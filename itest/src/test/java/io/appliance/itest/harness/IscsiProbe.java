@@ -81,15 +81,23 @@ public final class IscsiProbe implements AutoCloseable {
         this.lun = lun;
     }
 
-    /** Connects to {@code endpoint}'s portal and logs in to its target as {@code initiatorName}. */
+    /** Connects to {@code endpoint}'s portal and logs in to its target as {@code initiatorName} (a random ISID). */
     public static IscsiProbe login(IscsiEndpoint endpoint, String initiatorName) throws IOException {
+        return login(endpoint, initiatorName, (int) (System.nanoTime() & 0x7f));
+    }
+
+    /**
+     * As {@link #login(IscsiEndpoint, String)} with the ISID's last byte {@code isidQualifier}: the same name and
+     * qualifier make the same initiator port, so a new login is the same I_T nexus (SPC-4 §5.13: registrations).
+     */
+    public static IscsiProbe login(IscsiEndpoint endpoint, String initiatorName, int isidQualifier) throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) IO_LIMIT.toMillis());
             socket.setSoTimeout((int) IO_LIMIT.toMillis());
             socket.setTcpNoDelay(true);
             IscsiProbe probe = new IscsiProbe(socket, endpoint.lun());
-            probe.negotiateLogin(endpoint.targetName(), initiatorName);
+            probe.negotiateLogin(endpoint.targetName(), initiatorName, (byte) isidQualifier);
             return probe;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -208,7 +216,7 @@ public final class IscsiProbe implements AutoCloseable {
         }
     }
 
-    private void negotiateLogin(String targetName, String initiatorName) throws IOException {
+    private void negotiateLogin(String targetName, String initiatorName, byte isidQualifier) throws IOException {
         Map<String, String> security = new LinkedHashMap<>();
         security.put("InitiatorName", initiatorName);
         security.put("SessionType", "Normal");
@@ -228,7 +236,7 @@ public final class IscsiProbe implements AutoCloseable {
         operational.put("ErrorRecoveryLevel", "0");
         operational.put("MaxConnections", "1");
 
-        byte[] isid = {(byte) 0x80, 0x00, 0x12, 0x34, 0x56, (byte) (System.nanoTime() & 0x7f)}; // RFC 7143 §11.12.5: random format
+        byte[] isid = {(byte) 0x80, 0x00, 0x12, 0x34, 0x56, isidQualifier}; // RFC 7143 §11.12.5: random format
         int taskTag = nextTaskTag++;
         int tsih = 0;
         int currentStage = STAGE_SECURITY;

@@ -23,6 +23,8 @@ final class AppRequest {
     final CompletableFuture<Void> result = new CompletableFuture<>();
     final long startedNanos = System.nanoTime();
 
+    /** Position in submission order (1, 2, ...), given at the first submit; 0 before. */
+    long admission;
     RangeOrdering.Entry order;
     boolean activityHeld;
     LocalOutcome local = LocalOutcome.PENDING;

@@ -29,7 +29,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -53,6 +55,13 @@ final class IoPath {
     private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
     private final List<AppRequest> heldRequests = new ArrayList<>();
     private boolean admissionHeld;
+    /** Submitted requests not yet handed to the peer link (nor marked out of sync), in submission order. */
+    private final Set<AppRequest> undispatched = new LinkedHashSet<>();
+    private final Deque<DispatchBarrier> afterDispatch = new ArrayDeque<>();
+    private long nextAdmission = 1;
+
+    /** An action that waits until every request submitted before {@code admittedBefore} is dispatched. */
+    private record DispatchBarrier(long admittedBefore, Runnable action) {}
 
     /** One ReadRequest in flight: the slice of the caller's buffer it fills and the read it is part of. */
     private record PeerRead(ByteBuffer dst, PeerReadGroup group) {}
@@ -77,6 +86,10 @@ final class IoPath {
     // ---- application side (Primary) ----
 
     void submit(AppRequest request) {
+        if (request.admission == 0) {
+            request.admission = nextAdmission++;
+            undispatched.add(request);
+        }
         if (admissionHeld) {
             heldRequests.add(request);
             return;
@@ -84,15 +97,18 @@ final class IoPath {
         if (engine.role != Role.PRIMARY) {
             request.result.completeExceptionally(new BlockDeviceNotReadyException(
                     engine.name() + ": not Primary on " + engine.nodeName + " (role " + engine.role.drbdName() + ")"));
+            dispatched(request);
             return;
         }
         if (request.kind != Kind.FLUSH && !inRange(request.offset, request.length)) {
             request.result.completeExceptionally(new IllegalArgumentException("range " + request.offset + "+"
                     + request.length + " outside the device of " + engine.sizeBytes() + " bytes or not aligned to 512"));
+            dispatched(request);
             return;
         }
         if (engine.disk == null && !peerServesIo()) {
             request.result.completeExceptionally(new IOException(engine.name() + ": no local disk and no peer with data"));
+            dispatched(request);
             return;
         }
         inFlight++;
@@ -147,6 +163,7 @@ final class IoPath {
         } else if (request.kind != Kind.FLUSH) {
             markOutOfSync(request.offset, request.length);
         }
+        dispatched(request);
         issueLocal(request);
         settle(request);
     }
@@ -163,10 +180,12 @@ final class IoPath {
                 if (request.kind != Kind.FLUSH) {
                     markOutOfSync(request.offset, request.length);
                 }
+                dispatched(request);
                 issueLocal(request);
                 settle(request);
             } else {
                 sendToPeer(session, request);
+                dispatched(request);
                 issueLocal(request);
                 settle(request);
             }
@@ -222,6 +241,32 @@ final class IoPath {
         }
         if (request.kind == Kind.WRITE) {
             engine.counters.sentBytes.add(request.length);
+        }
+    }
+
+    /**
+     * Runs {@code action} once every request submitted so far has been dispatched: its packets are in the
+     * session's outbox (or it was marked out of sync, or failed). A packet the action sends thus follows
+     * them on the connection. Requests waiting for an overlapping write, an activity-log transaction, a
+     * writable channel or a resize are waited for; later requests are not.
+     */
+    void afterEarlierRequests(Runnable action) {
+        afterDispatch.add(new DispatchBarrier(nextAdmission, action));
+        runPassedBarriers();
+    }
+
+    private void dispatched(AppRequest request) {
+        undispatched.remove(request);
+        runPassedBarriers();
+    }
+
+    private void runPassedBarriers() {
+        while (!afterDispatch.isEmpty()) {
+            long oldestUndispatched = undispatched.isEmpty() ? Long.MAX_VALUE : undispatched.iterator().next().admission;
+            if (oldestUndispatched < afterDispatch.peek().admittedBefore()) {
+                return;
+            }
+            afterDispatch.poll().action().run();
         }
     }
 
@@ -424,6 +469,11 @@ final class IoPath {
         CompletableFuture<Void> waiter = new CompletableFuture<>();
         idleWaiters.add(waiter);
         return waiter;
+    }
+
+    /** Completes when every replicated write or discard received from the peer so far is on the backing device. */
+    CompletableFuture<Void> receivedWritesDone() {
+        return peerOrder.drained();
     }
 
     /** Completes when every in-flight local or replicated write overlapping the range completed locally. */

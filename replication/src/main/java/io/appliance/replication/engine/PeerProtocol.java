@@ -27,6 +27,8 @@ import io.appliance.replication.wire.NegReadReply;
 import io.appliance.replication.wire.Packet;
 import io.appliance.replication.wire.Params;
 import io.appliance.replication.wire.PeerAuthenticator;
+import io.appliance.replication.wire.PeerMessage;
+import io.appliance.replication.wire.PeerMessageReply;
 import io.appliance.replication.wire.ReadReply;
 import io.appliance.replication.wire.ReadRequest;
 import io.appliance.replication.wire.RecvAck;
@@ -52,7 +54,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerProtocol {
     private static final Logger log = LoggerFactory.getLogger(PeerProtocol.class);
-    private static final int VERSION = WireFormat.PROTOCOL_VERSION;
+    private static final int MIN_VERSION = WireFormat.MIN_PROTOCOL_VERSION;
+    private static final int MAX_VERSION = WireFormat.PROTOCOL_VERSION;
     private static final int BITMAP_WORDS_PER_CHUNK = 8192;
 
     private final ResourceEngine engine;
@@ -69,7 +72,7 @@ final class PeerProtocol {
 
     private Hello hello() {
         long epoch = engine.disk == null ? 0 : engine.disk.superblock().epoch();
-        return new Hello(VERSION, VERSION, engine.name(), engine.nodeName, epoch);
+        return new Hello(MIN_VERSION, MAX_VERSION, engine.name(), engine.nodeName, epoch);
     }
 
     void onPacket(PeerSession session, Packet packet) {
@@ -119,7 +122,7 @@ final class PeerProtocol {
             protocolError(session, packet);
             return;
         }
-        Optional<Refused> refusal = HandshakeRules.checkHello(engine.name(), VERSION, VERSION, hello);
+        Optional<Refused> refusal = HandshakeRules.checkHello(engine.name(), MIN_VERSION, MAX_VERSION, hello);
         if (refusal.isEmpty() && !hello.nodeName().equals(engine.peer.name())) {
             refusal = Optional.of(new Refused(RefusalReason.WRONG_RESOURCE, "resource " + engine.name() + " on "
                     + engine.nodeName + " expects peer '" + engine.peer.name() + "', not '" + hello.nodeName() + "'"));
@@ -129,6 +132,8 @@ final class PeerProtocol {
             return;
         }
         session.peerHello = hello;
+        // a version-1 peer (no application messages) still replicates; sendToPeer refuses to send it any
+        session.protocolVersion = HandshakeRules.agreedVersion(MIN_VERSION, MAX_VERSION, hello);
         if (!session.outbound) {
             session.send(hello());
         }
@@ -405,6 +410,10 @@ final class PeerProtocol {
             engine.io.onReadReply(reply);
         } else if (packet instanceof NegReadReply reply) {
             engine.io.onNegReadReply(reply);
+        } else if (packet instanceof PeerMessage message) {
+            engine.messages.onMessage(session, message);
+        } else if (packet instanceof PeerMessageReply reply) {
+            engine.messages.onReply(reply);
         } else if (packet instanceof BitmapChunk chunk) {
             if (engine.disk != null) {
                 engine.disk.bitmap().orWords((int) chunk.firstWord(), chunk.words());

@@ -36,6 +36,8 @@ final class PeerSession {
     final boolean outbound;
     Phase phase = Phase.HELLO;
     Hello peerHello;
+    /** The protocol version both sides speak, agreed from the Hellos (0 before). */
+    int protocolVersion;
     PeerAuthenticator authenticator;
     boolean answeredChallenge;
     boolean peerAuthenticated;

@@ -5,6 +5,7 @@ import io.appliance.config.replication.ResourceDefinition;
 import io.appliance.config.replication.ResourceHost;
 import io.appliance.config.replication.ResourceOptions;
 import io.appliance.iscsi.block.BlockDevice;
+import io.appliance.replication.PeerMessageHandler;
 import io.appliance.replication.ReplicatedResource;
 import io.appliance.replication.ReplicationEnvironment;
 import io.appliance.replication.ReplicationEvent;
@@ -81,6 +82,7 @@ public final class ResourceEngine implements ReplicatedResource {
     final PeerProtocol protocol = new PeerProtocol(this);
     final ResizeDriver resizer = new ResizeDriver(this);
     private final ReplicatedBlockDevice device = new ReplicatedBlockDevice(this);
+    final PeerMessages messages;
 
     // state, confined to the state executor
     boolean up;
@@ -121,6 +123,7 @@ public final class ResourceEngine implements ReplicatedResource {
                 enqueueState(task);
             }
         };
+        this.messages = new PeerMessages(this, definition.name() + "-messages@" + nodeName);
         this.preUpSizeBytes = probeSize();
         this.lastStatus = buildStatus();
     }
@@ -157,6 +160,11 @@ public final class ResourceEngine implements ReplicatedResource {
         if (!enqueueState(task)) {
             result.completeExceptionally(new IOException(name() + ": resource closed"));
         }
+    }
+
+    /** Queues a task for the state thread unless the resource is closed; false when it will not run. */
+    boolean trySubmit(Runnable task) {
+        return !closing && enqueueState(task);
     }
 
     /**
@@ -584,6 +592,16 @@ public final class ResourceEngine implements ReplicatedResource {
         return device;
     }
 
+    @Override
+    public CompletableFuture<Void> sendToPeer(String channel, byte[] payload) {
+        return messages.send(channel, payload);
+    }
+
+    @Override
+    public void onPeerMessage(String channel, PeerMessageHandler handler) {
+        messages.register(channel, handler);
+    }
+
     /** The current state as events2 {@code exists} lines. */
     public List<ReplicationEvent> currentStateEvents() {
         return StatusEvents.current(status(), env.clock().instant());
@@ -612,6 +630,7 @@ public final class ResourceEngine implements ReplicatedResource {
         try {
             stateThread.execute(() -> {
                 abandon();
+                messages.close();
                 stopped.complete(null);
             });
             stopped.get(10, TimeUnit.SECONDS);
@@ -833,6 +852,7 @@ public final class ResourceEngine implements ReplicatedResource {
         boolean wasConnected = lost.phase == PeerSession.Phase.ESTABLISHED;
         lost.close();
         io.linkLost();
+        messages.linkLost();
         sync.abort();
         resizer.abort("connection to " + peer.name() + " lost");
         if (wasConnected) {

@@ -38,7 +38,9 @@ public enum Command {
     VERIFY_REPLY(0x0041, 8 + 8 + 4 + 1),
     VERIFY_DONE(0x0042, 8),
     PING(0x0050, 0),
-    PING_ACK(0x0051, 0);
+    PING_ACK(0x0051, 0),
+    PEER_MESSAGE(0x0060, 8 + 2 + WireFormat.MAX_PEER_CHANNEL_CHARS + 4 + WireFormat.MAX_PEER_MESSAGE_BYTES),
+    PEER_MESSAGE_REPLY(0x0061, 8 + 1 + Command.STRING);
 
     /** u16 length + the longest string. */
     private static final int STRING = 2 + WireFormat.MAX_STRING_BYTES;

@@ -14,7 +14,8 @@ public sealed interface Packet
         permits DataPacket, Hello, AuthChallenge, AuthResponse, Refused, Params, Sizes, Uuids, State,
                 BitmapChunk, BitmapDone, SyncStart, Discard, Flush, FlushAck, RecvAck, WriteAck, NegAck,
                 ReadRequest, NegReadReply, ResyncRequest, CsumResyncRequest, ResyncInSync, ResyncNegReply,
-                ResyncFinished, VerifyRequest, VerifyReply, VerifyDone, Ping, PingAck {
+                ResyncFinished, VerifyRequest, VerifyReply, VerifyDone, Ping, PingAck, PeerMessage,
+                PeerMessageReply {
 
     Command command();
 }

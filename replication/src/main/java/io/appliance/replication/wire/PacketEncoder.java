@@ -15,7 +15,7 @@ import java.util.List;
 @ChannelHandler.Sharable
 public final class PacketEncoder extends MessageToMessageEncoder<Packet> {
 
-    /** Header bytes plus room for the fixed fields of every command but BITMAP_CHUNK (which grows the buffer). */
+    /** Header bytes plus room for the fixed fields of every command but BITMAP_CHUNK and PEER_MESSAGE (sized to fit). */
     private static final int INITIAL_BUFFER_BYTES = WireFormat.HEADER_BYTES + 128;
 
     public PacketEncoder() {
@@ -56,6 +56,9 @@ public final class PacketEncoder extends MessageToMessageEncoder<Packet> {
     private static int initialBytes(Packet packet) {
         if (packet instanceof BitmapChunk chunk) {
             return WireFormat.HEADER_BYTES + 12 + Long.BYTES * chunk.wordCount();
+        }
+        if (packet instanceof PeerMessage message) {
+            return INITIAL_BUFFER_BYTES + message.payloadLength();
         }
         return INITIAL_BUFFER_BYTES;
     }

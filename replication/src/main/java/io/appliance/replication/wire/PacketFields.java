@@ -151,6 +151,18 @@ final class PacketFields {
                 out.writeBoolean(reply.inSync());
             }
             case VERIFY_DONE -> out.writeLong(((VerifyDone) packet).outOfSyncBlocks());
+            case PEER_MESSAGE -> {
+                PeerMessage message = (PeerMessage) packet;
+                out.writeLong(message.id());
+                writeString(out, message.channel());
+                message.writePayload(out);
+            }
+            case PEER_MESSAGE_REPLY -> {
+                PeerMessageReply reply = (PeerMessageReply) packet;
+                out.writeLong(reply.id());
+                out.writeBoolean(reply.ok());
+                writeString(out, reply.reason());
+            }
         }
     }
 
@@ -259,6 +271,10 @@ final class PacketFields {
             case VERIFY_DONE -> new VerifyDone(in.nonNegative("outOfSyncBlocks"));
             case PING -> new Ping();
             case PING_ACK -> new PingAck();
+            // the payload length is checked against the limit before its array is allocated
+            case PEER_MESSAGE -> new PeerMessage(in.int64("id"), in.string("channel"),
+                    in.longBytes("payload", WireFormat.MAX_PEER_MESSAGE_BYTES));
+            case PEER_MESSAGE_REPLY -> new PeerMessageReply(in.int64("id"), in.bool("ok"), in.string("reason"));
         };
     }
 

@@ -137,6 +137,18 @@ final class PayloadReader {
         return bytes;
     }
 
+    /** u32 length + bytes, the length at most {@code max}; checked before the array is allocated. */
+    byte[] longBytes(String field, int max) throws MalformedPayloadException {
+        long length = Integer.toUnsignedLong(int32(field + " length"));
+        if (length > max) {
+            throw new MalformedPayloadException("field '" + field + "' of " + length + " bytes, more than " + max);
+        }
+        need((int) length, field);
+        byte[] bytes = new byte[(int) length];
+        payload.readBytes(bytes);
+        return bytes;
+    }
+
     /** u32 count + count u64 words; the count is checked before the array is allocated. */
     long[] words(String field, int maxWords) throws MalformedPayloadException {
         long count = Integer.toUnsignedLong(int32(field + " count"));

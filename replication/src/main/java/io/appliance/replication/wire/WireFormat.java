@@ -13,8 +13,24 @@ public final class WireFormat {
     /** "APR1". */
     public static final int MAGIC = 0x41505231;
 
-    /** The only protocol version this code speaks; {@code Hello} offers the range [1, 1]. */
-    public static final int PROTOCOL_VERSION = 1;
+    /**
+     * The highest protocol version this code speaks; {@code Hello} offers the range
+     * [{@link #MIN_PROTOCOL_VERSION}, {@code PROTOCOL_VERSION}] and both sides use the highest common one.
+     * Version 2 added the application messages ({@code PEER_MESSAGE}, {@code PEER_MESSAGE_REPLY}).
+     */
+    public static final int PROTOCOL_VERSION = 2;
+
+    /** The lowest protocol version this code speaks: a version-1 peer connects but takes no application messages. */
+    public static final int MIN_PROTOCOL_VERSION = 1;
+
+    /** The first protocol version whose peers understand {@code PEER_MESSAGE}; never send one to an older peer. */
+    public static final int PEER_MESSAGES_VERSION = 2;
+
+    /** The largest application message payload ({@code PEER_MESSAGE}). */
+    public static final int MAX_PEER_MESSAGE_BYTES = 1024 * 1024;
+
+    /** The longest application message channel name, in ASCII characters. */
+    public static final int MAX_PEER_CHANNEL_CHARS = 64;
 
     /** magic + command + reserved + payload length. */
     public static final int HEADER_BYTES = 12;

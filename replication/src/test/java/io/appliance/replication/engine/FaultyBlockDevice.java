@@ -3,19 +3,28 @@ package io.appliance.replication.engine;
 import io.appliance.iscsi.block.BlockDevice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** A BlockDevice wrapper whose data I/O below {@code failBelow} fails with IOException once switched on. */
+/**
+ * A BlockDevice wrapper for fault tests: its data I/O below {@code failBelow} fails with IOException once
+ * {@code failing} is switched on, and its writes start only after {@code writeDelay} (zero: at once), to widen
+ * ordering races.
+ */
 final class FaultyBlockDevice implements BlockDevice {
     private final BlockDevice inner;
     private final AtomicBoolean failing;
     private final long failBelow;
+    private final AtomicReference<Duration> writeDelay;
 
-    FaultyBlockDevice(BlockDevice inner, AtomicBoolean failing, long failBelow) {
+    FaultyBlockDevice(BlockDevice inner, AtomicBoolean failing, long failBelow, AtomicReference<Duration> writeDelay) {
         this.inner = inner;
         this.failing = failing;
         this.failBelow = failBelow;
+        this.writeDelay = writeDelay;
     }
 
     private boolean fails(long offset) {
@@ -43,7 +52,15 @@ final class FaultyBlockDevice implements BlockDevice {
 
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuffer src, boolean forceUnitAccess) {
-        return fails(offset) ? failure() : inner.write(offset, src, forceUnitAccess);
+        if (fails(offset)) {
+            return failure();
+        }
+        Duration wait = writeDelay.get();
+        if (wait.isZero()) {
+            return inner.write(offset, src, forceUnitAccess);
+        }
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS))
+                .thenCompose(ignored -> inner.write(offset, src, forceUnitAccess));
     }
 
     @Override

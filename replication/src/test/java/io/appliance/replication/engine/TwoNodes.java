@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
@@ -51,6 +52,8 @@ final class TwoNodes implements AutoCloseable {
     final ExecutorService ioThreads = Executors.newFixedThreadPool(4);
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     final AtomicBoolean node1Failing = new AtomicBoolean();
+    /** Node2's backing writes start this late (zero: at once). */
+    final AtomicReference<Duration> node2WriteDelay = new AtomicReference<>(Duration.ZERO);
     private final int port1;
     private final int port2;
     private final ResourceOptions options1;
@@ -107,15 +110,15 @@ final class TwoNodes implements AutoCloseable {
             BlockDevice device = FileBlockDevice.open(Path.of(disk), 512, false, ioThreads);
             long dataBytes = io.appliance.replication.meta.MetadataLayout.internal(device.size(), options1.alExtents())
                     .dataBytes();
-            return new FaultyBlockDevice(device, node1Failing, dataBytes);
+            return new FaultyBlockDevice(device, node1Failing, dataBytes, new AtomicReference<>(Duration.ZERO));
         }));
         r1 = node1.add(definition(options1));
     }
 
     void startNode2() {
         loops2 = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        node2 = new ReplicationNode("node2", environment(loops2,
-                disk -> FileBlockDevice.open(Path.of(disk), 512, false, ioThreads)));
+        node2 = new ReplicationNode("node2", environment(loops2, disk -> new FaultyBlockDevice(
+                FileBlockDevice.open(Path.of(disk), 512, false, ioThreads), new AtomicBoolean(), 0, node2WriteDelay)));
         r2 = node2.add(definition(options2));
     }
 

@@ -42,7 +42,7 @@ class HandshakeRulesTest {
     void theAgreedVersionIsTheHighestCommonOne() {
         assertThat(HandshakeRules.agreedVersion(1, 3, new Hello(2, 5, "r0", "n", 0))).isEqualTo(3);
         assertThat(HandshakeRules.agreedVersion(2, 9, new Hello(1, 4, "r0", "n", 0))).isEqualTo(4);
-        assertThat(HandshakeRules.agreedVersion(WireFormat.PROTOCOL_VERSION, WireFormat.PROTOCOL_VERSION,
+        assertThat(HandshakeRules.agreedVersion(WireFormat.MIN_PROTOCOL_VERSION, WireFormat.PROTOCOL_VERSION,
                 new Hello(1, 1, "r0", "n", 0))).isEqualTo(1);
         assertThatThrownBy(() -> HandshakeRules.agreedVersion(1, 1, new Hello(2, 2, "r0", "n", 0)))
                 .isInstanceOf(IllegalArgumentException.class);

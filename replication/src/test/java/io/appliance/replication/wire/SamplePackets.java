@@ -62,7 +62,11 @@ final class SamplePackets {
                 new VerifyReply(10, 1L << 20, 262144, true),
                 new VerifyDone(0),
                 new Ping(),
-                new PingAck());
+                new PingAck(),
+                new PeerMessage(11, "pr/lun:0_iqn.2024-01.io.appliance-x", bytes(3000, 9)),
+                new PeerMessage(-1L, "c", new byte[0]),
+                PeerMessageReply.accepted(11),
+                PeerMessageReply.failed(12, "no handler for channel pr/lun:7"));
     }
 
     static byte[] bytes(int length, int seed) {
