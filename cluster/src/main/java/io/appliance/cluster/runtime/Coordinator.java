@@ -145,6 +145,12 @@ final class Coordinator {
                 fenceIfPossible(node.name(), now, everReported ? "lost" : "not seen since start");
             }
         }
+        if (place && current == null && !reports.keySet().containsAll(members)) {
+            // the first decision of an epoch waits for a report from every member (Pacemaker's join phase): a
+            // member that just joined or merged has no facts here yet, and deciding without them could stop a unit
+            // where it runs; until then the members keep what they run
+            return Optional.empty();
+        }
         Map<String, String> targets = place
                 ? targets(now, view, members, reports, admin, standby)
                 : current == null ? Map.of() : current.targets();

@@ -242,4 +242,26 @@ class ClusterFailoverTest {
         assertThat(cluster.agents().log("node2", "stop")).as("stickiness keeps the group where it runs").isEmpty();
         assertThat(cluster.agents().log("node1", "start")).isEmpty();
     }
+
+    @Test
+    void aCoordinatorAfterAMergeDecidesNothingUntilEveryMemberReported() {
+        // no fence device: the isolated node1 stops its resources, stays up, and node2 takes over after the watchdog
+        InMemoryCluster cluster = started(TestClusters.builder().stickiness(200), false);
+        cluster.isolate("node1");
+        cluster.advanceUntil(Duration.ofSeconds(15), () -> groupOn(cluster, "node2"));
+        cluster.agents().clearLog();
+
+        // the healed view is led by node1 (the oldest, as a JGroups merge may choose); node2's reports are late
+        cluster.holdMessages(envelope -> envelope.from().equals("node2") && envelope.message() instanceof NodeReport);
+        cluster.heal();
+        cluster.advance(Duration.ofSeconds(3));
+        assertThat(cluster.view("node2").orElseThrow().coordinator()).isEqualTo("node1");
+        assertThat(cluster.agents().log("node2", "stop")).as("nothing decided without node2's facts").isEmpty();
+        cluster.holdMessages(envelope -> false);
+        assertThat(cluster.releaseHeld()).isPositive();
+        cluster.advance(Duration.ofSeconds(5));
+
+        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.agents().log("node2", "stop")).as("stickiness keeps the group where it runs").isEmpty();
+    }
 }

@@ -153,15 +153,15 @@ final class InquiryHandler implements CommandHandler {
     }
 
     /**
-     * Block Limits VPD page, SBC-3 §6.5.3 Table 151: no COMPARE AND WRITE, optimal granularity one
-     * physical block, MAXIMUM and OPTIMAL TRANSFER LENGTH {@link LogicalUnit#MAX_TRANSFER_BYTES},
+     * Block Limits VPD page, SBC-3 §6.5.3 Table 151: MAXIMUM COMPARE AND WRITE LENGTH, optimal granularity one
+     * 4 KiB piece of the backing store, MAXIMUM and OPTIMAL TRANSFER LENGTH {@link LogicalUnit#MAX_TRANSFER_BYTES},
      * WSNZ and MAXIMUM WRITE SAME LENGTH, and the UNMAP limits of {@link ThinProvisioning} when
      * the unit is thin provisioned (counts 0 otherwise).
      */
     private static byte[] blockLimits(LogicalUnit unit) {
         byte[] page = header(0xB0, 0x3C);
         page[5] = (byte) CompareAndWriteHandler.MAX_BLOCKS; // MAXIMUM COMPARE AND WRITE LENGTH
-        Cdb.putShort(page, 6, 1 << unit.logicalBlocksPerPhysicalBlockExponent());
+        Cdb.putShort(page, 6, unit.backingGranularityBlocks());
         Cdb.putInt(page, 8, unit.maxTransferBlocks());
         Cdb.putInt(page, 12, unit.maxTransferBlocks());
         Cdb.putInt(page, 16, unit.maxTransferBlocks()); // MAXIMUM PREFETCH LENGTH

@@ -1,11 +1,14 @@
 package io.appliance.iscsi.scsi;
 
 import io.appliance.iscsi.block.BlockDevice;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * One logical unit: an SBC-3 direct-access block device backed by a {@link BlockDevice}, with the
@@ -95,9 +98,23 @@ public final class LogicalUnit implements AutoCloseable {
         return MAX_TRANSFER_BYTES / device.blockSize();
     }
 
-    /** LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT (SBC-3 §5.16.2): 3 for 512-byte blocks on 4 KiB. */
+    /**
+     * LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT (SBC-3 §5.16.2) in READ CAPACITY (16): 0. The backing
+     * store (a file, an LV, a replicated disk) has no physical block that a logical block could tear;
+     * what it prefers, whole 4 KiB pieces, is reported where SBC-3 puts granularity hints, in the Block
+     * Limits VPD page ({@link #backingGranularityBlocks}). Linux's fileio backend of LIO reports 0 too,
+     * and the GET LBA STATUS checks of libiscsi's conformance suite assume it.
+     */
     int logicalBlocksPerPhysicalBlockExponent() {
-        return Integer.numberOfTrailingZeros(PHYSICAL_BLOCK_BYTES / device.blockSize());
+        return 0;
+    }
+
+    /**
+     * The logical blocks in one 4 KiB piece of the backing store: OPTIMAL TRANSFER LENGTH GRANULARITY and
+     * OPTIMAL UNMAP GRANULARITY (SBC-3 §6.5.3): 8 for 512-byte blocks.
+     */
+    int backingGranularityBlocks() {
+        return PHYSICAL_BLOCK_BYTES / device.blockSize();
     }
 
     /**
@@ -147,6 +164,19 @@ public final class LogicalUnit implements AutoCloseable {
         for (ScsiTarget target : presenters) {
             target.establish(this, UnitAttention.MODE_PARAMETERS_CHANGED, changer);
         }
+    }
+
+    /**
+     * PREEMPT AND ABORT (SPC-4 §5.13.11.2.6 c): aborts the tasks on this unit of every nexus
+     * {@code which} accepts, through every target presenting the unit (see
+     * {@link ScsiTarget#abortTaskSets}); completes once they are gone.
+     */
+    CompletableFuture<Void> abortTaskSets(Predicate<ItNexus> which) {
+        List<CompletableFuture<Void>> aborts = new ArrayList<>();
+        for (ScsiTarget target : presenters) {
+            aborts.add(target.abortTaskSets(this, which));
+        }
+        return CompletableFuture.allOf(aborts.toArray(CompletableFuture[]::new));
     }
 
     /** Registrations and reservation of SPC-4 persistent reservations; they survive resets and nexus loss. */

@@ -25,6 +25,7 @@ final class NexusPort implements ScsiNexusPort {
     private final AtomicBoolean lost = new AtomicBoolean();
     private final Map<Integer, Integer> lunMapping;
     private final CommandTable commands;
+    private volatile TaskSetAborter aborter;
 
     NexusPort(ScsiTarget target, NexusState state, Map<Integer, Integer> lunMapping, CommandTable commands) {
         this.target = target;
@@ -171,6 +172,44 @@ final class NexusPort implements ScsiNexusPort {
         return unit.reset().thenApply(done -> TaskManagementResult.FUNCTION_COMPLETE);
     }
 
+    @Override
+    public void registerTaskSetAborter(TaskSetAborter taskSetAborter) {
+        aborter = Objects.requireNonNull(taskSetAborter, "taskSetAborter");
+        if (!lost.get()) {
+            state.abortable(this);
+        }
+    }
+
+    /**
+     * Aborts, through the transport's aborter, this port's tasks on {@code unit} under every
+     * initiator-visible LUN that addresses it. Completes with the number aborted (zero without an
+     * aborter, or after the nexus was lost) once they are gone.
+     */
+    CompletableFuture<Integer> abortTaskSetOn(LogicalUnit unit) {
+        TaskSetAborter current = aborter;
+        if (current == null || lost.get()) {
+            return CompletableFuture.completedFuture(0);
+        }
+        CompletableFuture<Integer> total = CompletableFuture.completedFuture(0);
+        for (int lun : visibleLuns()) {
+            if (unitAt(lun) != unit) {
+                continue;
+            }
+            CompletableFuture<Integer> aborted;
+            try {
+                aborted = current.abortTaskSet(lun).exceptionally(failure -> {
+                    LOG.warn("aborting the tasks of {} on LUN {} failed", nexus(), lun, failure);
+                    return 0;
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("aborting the tasks of {} on LUN {} failed", nexus(), lun, e);
+                aborted = CompletableFuture.completedFuture(0);
+            }
+            total = total.thenCombine(aborted, Integer::sum);
+        }
+        return total;
+    }
+
     /**
      * Releases the SPC-2 reservations this nexus holds on the target's units and, when this was the
      * nexus' last port, its per-nexus state. Only the first call has an effect.
@@ -180,6 +219,7 @@ final class NexusPort implements ScsiNexusPort {
         if (!lost.compareAndSet(false, true)) {
             return;
         }
+        state.notAbortable(this);
         for (LogicalUnit unit : target.luns().values()) {
             unit.release(nexus());
         }

@@ -1,5 +1,6 @@
 package io.appliance.iscsi.scsi;
 
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,6 +15,8 @@ final class NexusState {
 
     private final ItNexus nexus;
     private final ConcurrentHashMap<LogicalUnit, AtomicInteger> pending = new ConcurrentHashMap<>();
+    /** The open ports of this nexus whose transport registered a task set aborter. */
+    private final Set<NexusPort> abortablePorts = ConcurrentHashMap.newKeySet();
     /** Open ports of this nexus; changed only inside the target's map operations for this nexus. */
     private int openPorts;
 
@@ -33,6 +36,18 @@ final class NexusState {
     boolean portClosed() {
         openPorts--;
         return openPorts <= 0;
+    }
+
+    void abortable(NexusPort port) {
+        abortablePorts.add(port);
+    }
+
+    void notAbortable(NexusPort port) {
+        abortablePorts.remove(port);
+    }
+
+    Set<NexusPort> abortablePorts() {
+        return Set.copyOf(abortablePorts);
     }
 
     void establish(LogicalUnit unit, UnitAttention condition) {

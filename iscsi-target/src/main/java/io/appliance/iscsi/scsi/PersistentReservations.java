@@ -291,6 +291,72 @@ final class PersistentReservations {
         }
     }
 
+    /** An initiator port a SPEC_I_PT TransportID names, as an I_T nexus on the receiving target port. */
+    record SpecifiedPort(ItNexus nexus, int parameterListOffset) {
+    }
+
+    /**
+     * REGISTER with SPEC_I_PT (SPC-4 §5.13.7 Table 67 and Table 69, §6.16.3): registers the receiving
+     * nexus and each specified initiator port with {@code serviceActionKey}, on the receiving target
+     * port or, with {@code allTargetPorts}, on all of them — all in one step (one PRGENERATION
+     * increment, one save) or none.
+     *
+     * <ul>
+     *   <li>From a registered nexus: RESERVATION CONFLICT when {@code key} is not its key, otherwise
+     *       INVALID FIELD IN PARAMETER LIST (Table 67 footnote c; SPEC_I_PT is byte 20 bit 3).
+     *   <li>From an unregistered nexus: RESERVATION CONFLICT when {@code key} is not zero; nothing
+     *       happens when {@code serviceActionKey} is zero.
+     *   <li>A specified port already registered (on a target port the new registration would cover)
+     *       ends the command in INVALID FIELD IN PARAMETER LIST pointing at its TransportID (Table 67
+     *       footnote b). A TransportID naming the receiving nexus itself, or one named twice, is
+     *       registered once.
+     *   <li>More registrations than the unit holds: INSUFFICIENT REGISTRATION RESOURCES, nothing
+     *       registered.
+     * </ul>
+     */
+    synchronized void registerSpecified(ItNexus nexus, long key, long serviceActionKey, List<SpecifiedPort> specified,
+            boolean allTargetPorts, boolean persistThroughPowerLoss) throws ReservationConflictException, SenseException {
+        State current = current();
+        Registration own = current.registrationOf(nexus);
+        if (own != null) {
+            if (key != own.key()) {
+                throw new ReservationConflictException("REGISTER with a key other than the registered one");
+            }
+            throw SenseException.invalidFieldInParameterList(20, 3);
+        }
+        if (key != 0) {
+            throw new ReservationConflictException("REGISTER from an unregistered nexus with a non-zero key");
+        }
+        if (serviceActionKey == 0) {
+            return;
+        }
+        List<Registration> added = new ArrayList<>();
+        added.add(new Registration(nexus, serviceActionKey, allTargetPorts));
+        for (SpecifiedPort port : specified) {
+            Registration candidate = new Registration(port.nexus(), serviceActionKey, allTargetPorts);
+            if (current.registrations().stream().anyMatch(existing -> overlap(existing, candidate))) {
+                throw SenseException.invalidFieldInParameterList(port.parameterListOffset(), -1);
+            }
+            if (added.stream().noneMatch(earlier -> overlap(earlier, candidate))) {
+                added.add(candidate);
+            }
+        }
+        if (current.registrations().size() + added.size() > MAX_REGISTRATIONS) {
+            throw SenseException.of(SenseException.ILLEGAL_REQUEST, 0x55, 0x04, "registration resources exhausted");
+        }
+        List<Registration> registrations = new ArrayList<>(current.registrations());
+        registrations.addAll(added);
+        commit(new State(current.generation() + 1, registrations, current.type(), current.holder(),
+                persistThroughPowerLoss));
+    }
+
+    /** True when some I_T nexus would be covered by both registrations. */
+    private static boolean overlap(Registration one, Registration other) {
+        return one.nexus().initiatorPortName().equals(other.nexus().initiatorPortName())
+                && (one.allTargetPorts() || other.allTargetPorts()
+                        || one.nexus().targetPortName().equals(other.nexus().targetPortName()));
+    }
+
     /** RESERVE (SPC-4 §5.13.9). */
     synchronized void reserve(ItNexus nexus, long key, ReservationType type) throws ReservationConflictException,
             SenseException {
@@ -332,10 +398,12 @@ final class PersistentReservations {
     }
 
     /**
-     * PREEMPT and PREEMPT AND ABORT (SPC-4 §5.13.11.4). The abort part is not done: tasks of the
-     * preempted nexuses are not reachable from here and complete normally.
+     * PREEMPT, and the reservation part of PREEMPT AND ABORT (SPC-4 §5.13.11.2.4 - §5.13.11.2.6).
+     *
+     * @return the registrations removed, whose I_T nexuses' commands PREEMPT AND ABORT aborts (the
+     *         caller does that, after this state is published)
      */
-    synchronized void preempt(ItNexus nexus, long key, long serviceActionKey, ReservationType type)
+    synchronized List<Registration> preempt(ItNexus nexus, long key, long serviceActionKey, ReservationType type)
             throws ReservationConflictException, SenseException {
         State current = current();
         Registration own = requireRegistered(current, nexus, key);
@@ -360,8 +428,9 @@ final class PersistentReservations {
             boolean holderGone = holder != null && removed.contains(holder)
                     || reserved != null && reserved.allRegistrantsHold() && kept.isEmpty();
             commit(current.next(kept, holderGone ? null : reserved, holderGone ? null : current.holder()));
-            notify(UnitAttention.REGISTRATIONS_PREEMPTED, removed, null);
-            return;
+            // §5.13.11.2.5: no unit attention for the nexus that preempted its own key
+            notify(UnitAttention.REGISTRATIONS_PREEMPTED, removed, nexus);
+            return removed;
         }
         // §5.13.11.4.4: the holder's key (or zero under All Registrants) — take the reservation over
         List<Registration> kept = new ArrayList<>();
@@ -376,6 +445,7 @@ final class PersistentReservations {
         if (reserved != type) {
             notify(UnitAttention.RESERVATIONS_RELEASED, kept, nexus);
         }
+        return removed;
     }
 
     /**

@@ -72,13 +72,14 @@ final class PersistentReserveInHandler implements CommandHandler {
     }
 
     /**
-     * SPC-4 §6.13.4: CRH (RESERVE/RELEASE meet registrations as §5.13.3 says), ATP_C (ALL_TG_PT
-     * honoured), PTPL_C and PTPL_A, TMV with the six types; SIP_C 0 (SPEC_I_PT is refused).
+     * SPC-4 §6.13.4: CRH (RESERVE/RELEASE meet registrations as §5.13.3 says), SIP_C (SPEC_I_PT
+     * honoured for iSCSI initiator port TransportIDs), ATP_C (ALL_TG_PT honoured), PTPL_C and PTPL_A,
+     * TMV with the six types.
      */
     private static byte[] reportCapabilities(PersistentReservations.State state) {
         byte[] data = new byte[8];
         Cdb.putShort(data, 0, 8);
-        data[2] = 0x10 | 0x04 | 0x01;
+        data[2] = 0x10 | 0x08 | 0x04 | 0x01;
         data[3] = (byte) (0x80 | (state.persistThroughPowerLoss() ? 0x01 : 0));
         int mask = 0;
         for (ReservationType type : ReservationType.values()) {

@@ -51,6 +51,31 @@ public interface ScsiNexusPort {
     default void nexusLost() {
     }
 
+    /**
+     * The transport registers here how the device server aborts this nexus' tasks when another
+     * nexus asks for it (PERSISTENT RESERVE OUT PREEMPT AND ABORT, SPC-4 §5.13.11.2.6). A later call
+     * replaces the aborter; after {@link #nexusLost()} it is not called any more. The default
+     * ignores it, for ports whose transport keeps no task set of its own.
+     */
+    default void registerTaskSetAborter(TaskSetAborter aborter) {
+    }
+
+    /**
+     * Aborts this nexus' tasks for one LUN in the transport, as an ABORT TASK SET from this nexus
+     * would (SAM-5 §7.3), except that they get no status at all (TAS 0, SAM-5 §5.6) — not even the
+     * ones already executing, whose results are dropped.
+     */
+    @FunctionalInterface
+    interface TaskSetAborter {
+        /**
+         * @param lun the initiator-visible LUN, as in {@link ScsiCommand#lun()}
+         * @return completes, with how many tasks were aborted, once every one of them is gone (those
+         *         already executing have completed in the SCSI layer). Must not block; callable from
+         *         any thread; must not complete exceptionally.
+         */
+        CompletableFuture<Integer> abortTaskSet(long lun);
+    }
+
     /** Outcome of a task management function, mapped to the iSCSI TMF response codes by the transport. */
     enum TaskManagementResult {
         FUNCTION_COMPLETE, LUN_DOES_NOT_EXIST, FUNCTION_REJECTED

@@ -172,6 +172,28 @@ public final class ScsiTarget implements ScsiTargetDevice {
         }
     }
 
+    /**
+     * Aborts, through their transports, the tasks on {@code unit} of every nexus {@code which}
+     * accepts, and establishes COMMANDS CLEARED BY ANOTHER INITIATOR (2Fh/00h) on {@code unit} for
+     * each nexus that had tasks aborted (TAS 0, SAM-5 §5.6). Completes once they are all gone.
+     */
+    CompletableFuture<Void> abortTaskSets(LogicalUnit unit, Predicate<ItNexus> which) {
+        List<CompletableFuture<Void>> aborts = new ArrayList<>();
+        for (NexusState state : nexuses.values()) {
+            if (!which.test(state.nexus())) {
+                continue;
+            }
+            for (NexusPort port : state.abortablePorts()) {
+                aborts.add(port.abortTaskSetOn(unit).thenAccept(aborted -> {
+                    if (aborted > 0) {
+                        state.establish(unit, UnitAttention.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR);
+                    }
+                }));
+            }
+        }
+        return CompletableFuture.allOf(aborts.toArray(CompletableFuture[]::new));
+    }
+
     /** TARGET RESET: a logical unit reset of every unit (RFC 7143 §11.5.1, SAM-5 §6.6). */
     CompletableFuture<Void> reset() {
         List<CompletableFuture<Void>> resets = new ArrayList<>();

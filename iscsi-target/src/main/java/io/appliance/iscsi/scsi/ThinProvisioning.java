@@ -34,8 +34,8 @@ final class ThinProvisioning {
         return !unit.readOnly() && unit.device().discardZeroes();
     }
 
-    /** OPTIMAL UNMAP GRANULARITY in logical blocks: one physical block of the backing store. */
+    /** OPTIMAL UNMAP GRANULARITY in logical blocks: one 4 KiB piece of the backing store (what a hole punch frees). */
     static int unmapGranularityBlocks(LogicalUnit unit) {
-        return 1 << unit.logicalBlocksPerPhysicalBlockExponent();
+        return unit.backingGranularityBlocks();
     }
 }

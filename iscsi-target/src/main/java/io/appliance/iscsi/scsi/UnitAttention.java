@@ -18,6 +18,11 @@ enum UnitAttention {
     RESERVATIONS_RELEASED(0x2A, 0x04),
     /** 2Ah/05h REGISTRATIONS PREEMPTED: a PREEMPT removed this nexus' registration. */
     REGISTRATIONS_PREEMPTED(0x2A, 0x05),
+    /**
+     * 2Fh/00h COMMANDS CLEARED BY ANOTHER INITIATOR: a PREEMPT AND ABORT from another nexus aborted
+     * this nexus' commands (TAS 0: they got no status, SAM-5 §5.6).
+     */
+    COMMANDS_CLEARED_BY_ANOTHER_INITIATOR(0x2F, 0x00),
     /** 3Fh/0Eh REPORTED LUNS DATA HAS CHANGED. */
     REPORTED_LUNS_DATA_CHANGED(0x3F, 0x0E);
 

@@ -80,6 +80,9 @@ public final class IscsiSession {
         this.parameters = parameters;
         this.port = port;
         this.window = new CommandWindow<>(services.settings().commandWindow(), initialCmdSn, this::runOrdered);
+        if (port != null) {
+            port.registerTaskSetAborter(this::abortTaskSetForDeviceServer);
+        }
     }
 
     private static Map<Opcode, PduHandler<?>> handlers() {
@@ -441,6 +444,31 @@ public final class IscsiSession {
             }
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * The device server aborts this nexus' tasks on {@code lun} (PREEMPT AND ABORT from another
+     * nexus, SPC-4 §5.13.11.2.6): like ABORT TASK SET, on the session's loop, and no status is sent
+     * for them (TAS 0). Completes with their number once all are gone; with zero when the session
+     * loop has shut down (its tasks went with it). Any thread.
+     */
+    private CompletableFuture<Integer> abortTaskSetForDeviceServer(long lun) {
+        CompletableFuture<Integer> outcome = new CompletableFuture<>();
+        try {
+            execute(() -> {
+                List<CompletableFuture<Void>> pending = new ArrayList<>();
+                for (ScsiTask task : tasks()) {
+                    if (task.lun() == lun) {
+                        pending.add(abort(task));
+                    }
+                }
+                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                        .whenComplete((done, failure) -> outcome.complete(pending.size()));
+            });
+        } catch (RejectedExecutionException shutDown) {
+            outcome.complete(0);
+        }
+        return outcome;
     }
 
     /** Runs {@code work} on the session loop once {@code future} completes. */

@@ -53,7 +53,7 @@ class CapacityAndLunsTest {
         assertThat(Cdb.u64(data, 0)).isEqualTo(BLOCKS - 1);
         assertThat(Cdb.u32(data, 8)).isEqualTo(BLOCK);
         assertThat(data[12]).isZero();
-        assertThat(data[13]).as("4 KiB physical / 512 B logical").isEqualTo((byte) 3);
+        assertThat(data[13]).as("no physical block exponent: the granularity is in VPD B0h").isZero();
         assertThat(data[14] & 0xC0).as("LBPME, LBPRZ").isZero();
         assertThat(run(port, readCapacity16(12)).isGood().data).hasSize(12);
     }

@@ -21,15 +21,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class PersistentReservationTest {
 
-    private static final int REGISTER = 0;
-    private static final int RESERVE = 1;
-    private static final int RELEASE = 2;
-    private static final int CLEAR = 3;
-    private static final int PREEMPT = 4;
-    private static final int PREEMPT_AND_ABORT = 5;
-    private static final int REGISTER_AND_IGNORE = 6;
-    private static final long KEY_A = 0xA1A1_0000_0000_0001L;
-    private static final long KEY_B = 0xB2B2_0000_0000_0002L;
+    static final int REGISTER = 0;
+    static final int RESERVE = 1;
+    static final int RELEASE = 2;
+    static final int CLEAR = 3;
+    static final int PREEMPT = 4;
+    static final int PREEMPT_AND_ABORT = 5;
+    static final int REGISTER_AND_IGNORE = 6;
+    static final long KEY_A = 0xA1A1_0000_0000_0001L;
+    static final long KEY_B = 0xB2B2_0000_0000_0002L;
 
     private final ScsiTestKit kit = new ScsiTestKit();
     private final ScsiNexusPort a = kit.open("iqn.2024-01.test:a");
@@ -241,8 +241,10 @@ class PersistentReservationTest {
     @Test
     void badParameterListsAndFieldsAreRefused() {
         run(a, proutCdb(REGISTER, 0, 25), new byte[25]).hasSense(SenseException.ILLEGAL_REQUEST, 0x1A, 0x00);
-        run(a, proutCdb(REGISTER, 0, 24), proutList(0, KEY_A, 0x08))
+        run(a, proutCdb(REGISTER_AND_IGNORE, 0, 24), proutList(0, KEY_A, 0x08))
                 .hasSense(SenseException.ILLEGAL_REQUEST, 0x26, 0x00).hasFieldPointer(false, 20, 3);
+        // SPEC_I_PT without its TRANSPORTID PARAMETER DATA LENGTH
+        run(a, proutCdb(REGISTER, 0, 24), proutList(0, KEY_A, 0x08)).hasSense(SenseException.ILLEGAL_REQUEST, 0x1A, 0x00);
         prout(a, REGISTER, 0, 0, KEY_A).isGood();
         prout(a, RESERVE, 2, KEY_A, 0).hasSense(SenseException.ILLEGAL_REQUEST, 0x24, 0x00);
         prout(a, RESERVE, 0x11, KEY_A, 0).hasSense(SenseException.ILLEGAL_REQUEST, 0x24, 0x00);
@@ -306,7 +308,7 @@ class PersistentReservationTest {
         byte[] caps = prin(a, 2);
         assertThat(caps).hasSize(8);
         assertThat(Cdb.u16(caps, 0)).isEqualTo(8);
-        assertThat(caps[2] & 0x1D).as("CRH ATP_C PTPL_C, no SIP_C").isEqualTo(0x15);
+        assertThat(caps[2] & 0x1D).as("CRH SIP_C ATP_C PTPL_C").isEqualTo(0x1D);
         assertThat(caps[3] & 0x81).as("TMV PTPL_A").isEqualTo(0x81);
         assertThat(Cdb.u16(caps, 4)).isEqualTo(0xEA01);
     }

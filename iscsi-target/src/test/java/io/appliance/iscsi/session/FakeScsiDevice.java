@@ -59,6 +59,8 @@ public final class FakeScsiDevice implements ScsiTargetDevice, AutoCloseable {
     public final AtomicInteger logicalUnitResets = new AtomicInteger();
     public final AtomicInteger targetResets = new AtomicInteger();
     public volatile boolean hold;
+    /** The task set aborters the sessions registered on their ports, in registration order. */
+    public final List<ScsiNexusPort.TaskSetAborter> aborters = new CopyOnWriteArrayList<>();
     public volatile Function<Execution, ScsiResult> responder = this::emulate;
 
     public FakeScsiDevice() {
@@ -108,6 +110,11 @@ public final class FakeScsiDevice implements ScsiTargetDevice, AutoCloseable {
             @Override
             public boolean hasLun(long lun) {
                 return luns.containsKey(lun);
+            }
+
+            @Override
+            public void registerTaskSetAborter(TaskSetAborter aborter) {
+                aborters.add(aborter);
             }
 
             @Override

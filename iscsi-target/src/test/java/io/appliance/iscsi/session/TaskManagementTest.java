@@ -2,6 +2,7 @@ package io.appliance.iscsi.session;
 
 import static io.appliance.iscsi.session.TestInitiator.keys;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.appliance.iscsi.pdu.LunField;
 import io.appliance.iscsi.pdu.ScsiCommandPdu;
@@ -10,6 +11,9 @@ import io.appliance.iscsi.pdu.TaskManagementRequest;
 import io.appliance.iscsi.pdu.TaskManagementResponse;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +126,32 @@ class TaskManagementTest {
         two.completeNormally(fixture.device);
         assertThat(response()).isEqualTo(TaskManagementResponse.FUNCTION_COMPLETE);
         initiator.expectSilence(Duration.ofMillis(150));
+    }
+
+    @Test
+    void theDeviceServerAbortsOneLunsTasksWithoutStatusThroughTheRegisteredAborter() throws Exception {
+        assertThat(fixture.device.aborters).as("the session registered its aborter on its port").hasSize(1);
+        fixture.device.hold = true;
+        int onLun0 = initiator.command(0, FakeScsiDevice.testUnitReady(), false, false, 0, Unpooled.EMPTY_BUFFER, true);
+        int onLun1 = initiator.command(LunField.fromLunNumber(1), FakeScsiDevice.testUnitReady(), false, false, 0,
+                Unpooled.EMPTY_BUFFER, true);
+        FakeScsiDevice.Execution first = fixture.device.nextExecution(TestInitiator.WAIT);
+        FakeScsiDevice.Execution second = fixture.device.nextExecution(TestInitiator.WAIT);
+        FakeScsiDevice.Execution lun0 = first.lun() == 0 ? first : second;
+        FakeScsiDevice.Execution lun1 = first.lun() == 0 ? second : first;
+        assertThat(lun1.lun()).isEqualTo(1);
+
+        CompletableFuture<Integer> aborted = fixture.device.aborters.get(0).abortTaskSet(0);
+        assertThatThrownBy(() -> aborted.get(150, TimeUnit.MILLISECONDS))
+                .as("the executing task is not gone yet").isInstanceOf(TimeoutException.class);
+        lun0.completeNormally(fixture.device);
+        assertThat(aborted.get(TestInitiator.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1);
+        initiator.expectSilence(Duration.ofMillis(150));
+        lun1.completeNormally(fixture.device);
+        ScsiResponsePdu response = initiator.expect(ScsiResponsePdu.class);
+        assertThat(response.initiatorTaskTag()).as("only LUN 1's task answers").isEqualTo(onLun1).isNotEqualTo(onLun0);
+        assertThat(fixture.device.aborters.get(0).abortTaskSet(0).get(TestInitiator.WAIT.toMillis(),
+                TimeUnit.MILLISECONDS)).as("nothing left to abort").isZero();
     }
 
     @Test
