@@ -4,6 +4,8 @@ import io.appliance.config.ChapSettings;
 import io.appliance.config.IscsiNames;
 import io.appliance.iscsi.block.BlockDevice;
 import io.appliance.iscsi.block.FileBlockDevice;
+import io.appliance.iscsi.scsi.AtomicWriteLog;
+import io.appliance.iscsi.scsi.FileAtomicWriteLog;
 import io.appliance.iscsi.scsi.FileReservationStore;
 import io.appliance.iscsi.scsi.ReservationStore;
 import io.appliance.iscsi.scsi.LogicalUnit;
@@ -66,6 +68,8 @@ public final class TargetManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TargetManager.class);
     /** Under the state directory: one {@code <lun uuid>.pr} file of persistent reservations per LUN. */
     static final String RESERVATIONS_DIRECTORY = "reservations";
+    /** Under the state directory: one {@code <lun uuid>.log} redo record of WRITE ATOMIC (16) per LUN on a file or LV. */
+    static final String ATOMIC_WRITES_DIRECTORY = "atomic";
 
     private final NodeStore store;
     private final TargetRegistry registry;
@@ -338,8 +342,7 @@ public final class TargetManager implements AutoCloseable {
     private void present(LunRecord record, ServedBacking backing, Runnable undoBacking) {
         LogicalUnit unit;
         try {
-            unit = new LogicalUnit(LunIdentity.derive(record.uuid()), backing.device(), record.readOnly(),
-                    reservationStore(record));
+            unit = openUnit(record, backing.device());
         } catch (RuntimeException e) {
             backing.device().close();
             undoBacking.run();
@@ -469,7 +472,7 @@ public final class TargetManager implements AutoCloseable {
             if (deleteBacking) {
                 deleteBacking(record);
             }
-            deleteReservations(record.uuid());
+            deleteLunState(record.uuid());
             LOG.info("Deleted LUN {} of {}{}", lun, targetRecord.name(), deleteBacking ? " and its " + record.backing().kind() : "");
         }
     }
@@ -706,11 +709,12 @@ public final class TargetManager implements AutoCloseable {
         }
         LogicalUnit unit;
         try {
-            unit = new LogicalUnit(LunIdentity.derive(lun.uuid()), device, lun.readOnly(), reservationStore(lun.uuid()));
+            unit = openUnit(lun, device);
         } catch (UncheckedIOException e) {
             device.close();
-            servedTarget.offline.put(lun.lun(), "cannot read its persistent reservations: " + e.getMessage());
-            LOG.error("{} is offline: cannot read its persistent reservations", where, e);
+            servedTarget.offline.put(lun.lun(), "cannot read its persistent reservations or atomic-write log: "
+                    + e.getMessage());
+            LOG.error("{} is offline: cannot read its persistent reservations or atomic-write log", where, e);
             return;
         }
         servedTarget.scsi.addLun(lun.lun(), unit);
@@ -736,7 +740,7 @@ public final class TargetManager implements AutoCloseable {
         }
         LogicalUnit unit;
         try {
-            unit = new LogicalUnit(LunIdentity.derive(lun.uuid()), device.get(), lun.readOnly(), reservationStore(lun));
+            unit = openUnit(lun, device.get());
         } catch (UncheckedIOException e) {
             servedTarget.offline.put(lun.lun(), "cannot read its persistent reservations: " + e.getMessage());
             LOG.error("{} is offline: cannot read its persistent reservations", where, e);
@@ -845,6 +849,34 @@ public final class TargetManager implements AutoCloseable {
         return new FileReservationStore(reservationFile(lunUuid));
     }
 
+    /**
+     * The logical unit of a stored LUN on its opened device: its persistent reservations and, on a file or a logical
+     * volume, the redo log that makes WRITE ATOMIC (16) atomic across a crash ({@code <stateDirectory>/atomic/<uuid>.log},
+     * replayed here). A LUN on a replicated disk has no such log: the record would stay on the old Primary after a
+     * failover, so that LUN does not offer WRITE ATOMIC.
+     *
+     * @throws UncheckedIOException when the reservations or the log cannot be read, or the replay fails
+     */
+    private LogicalUnit openUnit(LunRecord lun, BlockDevice device) {
+        AtomicWriteLog atomicWrites = lun.backing() instanceof LunBacking.Replicated ? null : atomicWriteLog(lun.uuid());
+        return new LogicalUnit(LunIdentity.derive(lun.uuid()), device, lun.readOnly(), reservationStore(lun),
+                atomicWrites);
+    }
+
+    private FileAtomicWriteLog atomicWriteLog(UUID lunUuid) {
+        Path file = atomicWriteLogFile(lunUuid);
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + file.getParent(), e);
+        }
+        return new FileAtomicWriteLog(file);
+    }
+
+    Path atomicWriteLogFile(UUID lunUuid) {
+        return layout.stateDirectory().resolve(ATOMIC_WRITES_DIRECTORY).resolve(lunUuid + ".log");
+    }
+
     /** As {@link #reservationStore(UUID)}; for a LUN on a replicated disk, copied to the peer as well. */
     private ReservationStore reservationStore(LunRecord lun) {
         FileReservationStore local = reservationStore(lun.uuid());
@@ -857,12 +889,14 @@ public final class TargetManager implements AutoCloseable {
         return layout.stateDirectory().resolve(RESERVATIONS_DIRECTORY).resolve(lunUuid + ".pr");
     }
 
-    private void deleteReservations(UUID lunUuid) {
-        Path file = reservationFile(lunUuid);
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("Could not remove the persistent reservations {} of a deleted LUN", file, e);
+    /** Removes a deleted LUN's persistent reservations and atomic-write log. */
+    private void deleteLunState(UUID lunUuid) {
+        for (Path file : List.of(reservationFile(lunUuid), atomicWriteLogFile(lunUuid))) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("Could not remove {} of a deleted LUN", file, e);
+            }
         }
     }
 

@@ -42,6 +42,11 @@ record CommandDescriptor(int opcode, int serviceAction, String name, byte[] usag
         return attributes.contains(attribute);
     }
 
+    /** False when {@code unit} lacks what the command needs: it is then unsupported there (INVALID COMMAND OPERATION CODE). */
+    boolean supportedBy(LogicalUnit unit) {
+        return !has(Attribute.NEEDS_ATOMIC_WRITE_LOG) || (unit != null && unit.atomicWriter() != null);
+    }
+
     /** The bits of CDB byte {@code index} a command may set; the service action field is checked by the lookup. */
     int allowedBits(int index) {
         if (index == 0) {
@@ -65,6 +70,11 @@ record CommandDescriptor(int opcode, int serviceAction, String name, byte[] usag
          * Allowed while another nexus holds an SPC-2 reservation (SPC-2 §5.5.1): INQUIRY, REPORT
          * LUNS, REQUEST SENSE and RELEASE; everything else gets RESERVATION CONFLICT.
          */
-        ALLOWED_UNDER_OTHERS_RESERVATION
+        ALLOWED_UNDER_OTHERS_RESERVATION,
+        /**
+         * Supported only by units with an {@link AtomicWriteLog} (WRITE ATOMIC (16)); elsewhere it is
+         * an unsupported operation code and REPORT SUPPORTED OPERATION CODES does not list it.
+         */
+        NEEDS_ATOMIC_WRITE_LOG
     }
 }

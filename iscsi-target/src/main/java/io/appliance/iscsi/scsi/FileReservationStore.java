@@ -56,13 +56,7 @@ public final class FileReservationStore implements ReservationStore {
             channel.force(true);
         }
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory(file.toAbsolutePath().getParent());
-    }
-
-    private static void forceDirectory(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        DurableFiles.forceDirectory(file.toAbsolutePath().getParent());
     }
 
     @Override

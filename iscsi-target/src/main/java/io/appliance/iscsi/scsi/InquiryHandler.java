@@ -156,7 +156,8 @@ final class InquiryHandler implements CommandHandler {
      * Block Limits VPD page, SBC-3 §6.5.3 Table 151: MAXIMUM COMPARE AND WRITE LENGTH, optimal granularity one
      * 4 KiB piece of the backing store, MAXIMUM and OPTIMAL TRANSFER LENGTH {@link LogicalUnit#MAX_TRANSFER_BYTES},
      * WSNZ and MAXIMUM WRITE SAME LENGTH, and the UNMAP limits of {@link ThinProvisioning} when
-     * the unit is thin provisioned (counts 0 otherwise).
+     * the unit is thin provisioned (counts 0 otherwise), and the WRITE ATOMIC (16) limits of SBC-4 §6.6.4 when the
+     * unit has an atomic write log (0 otherwise).
      */
     private static byte[] blockLimits(LogicalUnit unit) {
         byte[] page = header(0xB0, 0x3C);
@@ -167,6 +168,11 @@ final class InquiryHandler implements CommandHandler {
         Cdb.putInt(page, 16, unit.maxTransferBlocks()); // MAXIMUM PREFETCH LENGTH
         page[4] |= 0x01; // WSNZ: WRITE SAME with NUMBER OF LOGICAL BLOCKS 0 is refused
         Cdb.putLong(page, 36, ThinProvisioning.MAX_WRITE_SAME_BLOCKS);
+        // SBC-4 §6.6.4: atomic limits, 0 without WRITE ATOMIC (16); MAXIMUM ATOMIC TRANSFER LENGTH WITH ATOMIC
+        // BOUNDARY (56-59) and MAXIMUM ATOMIC BOUNDARY SIZE (60-63) stay 0: no ATOMIC BOUNDARY is supported
+        Cdb.putInt(page, 44, unit.maxAtomicTransferBlocks());
+        Cdb.putInt(page, 48, unit.atomicAlignmentBlocks());
+        Cdb.putInt(page, 52, unit.atomicAlignmentBlocks());
         if (ThinProvisioning.enabled(unit)) {
             // SBC-3 §6.5.3: UNMAP limits only when LBPU is set in the provisioning page
             Cdb.putInt(page, 20, ThinProvisioning.MAX_UNMAP_BLOCKS);

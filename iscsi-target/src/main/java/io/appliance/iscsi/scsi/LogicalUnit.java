@@ -29,6 +29,12 @@ public final class LogicalUnit implements AutoCloseable {
     static final int MAX_TRANSFER_BYTES = 8 * 1024 * 1024;
     /** The physical block the backing store works in: file systems and SSDs use 4 KiB. */
     static final int PHYSICAL_BLOCK_BYTES = 4096;
+    /**
+     * Largest WRITE ATOMIC (16) (Block Limits VPD MAXIMUM ATOMIC TRANSFER LENGTH, SBC-4 §6.6.4), and so
+     * the largest {@link AtomicWriteLog} record: 256 blocks of 4 KiB, what libiscsi's conformance
+     * tests write at most.
+     */
+    static final int MAX_ATOMIC_TRANSFER_BYTES = 1024 * 1024;
 
     private final LunIdentity identity;
     private final BlockDevice device;
@@ -39,6 +45,8 @@ public final class LogicalUnit implements AutoCloseable {
     private final BlockRangeLock rangeLock = new BlockRangeLock();
     private final Set<ScsiTarget> presenters = new CopyOnWriteArraySet<>();
     private final PersistentReservations persistentReservations;
+    /** Null when WRITE ATOMIC (16) is not supported. */
+    private final AtomicWriter atomicWriter;
 
     /**
      * @param identity what INQUIRY reports
@@ -58,6 +66,22 @@ public final class LogicalUnit implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the stored reservations cannot be read
      */
     public LogicalUnit(LunIdentity identity, BlockDevice device, boolean readOnly, ReservationStore reservations) {
+        this(identity, device, readOnly, reservations, null);
+    }
+
+    /**
+     * @param identity     what INQUIRY reports
+     * @param device       the backing store; closed by {@link #close()}
+     * @param readOnly     writes end in DATA PROTECT / WRITE PROTECTED
+     * @param reservations where the persistent reservations (SPC-4 §5.13) live
+     * @param atomicWrites the redo log that makes WRITE ATOMIC (16) atomic (SBC-4 §4.29), or null when
+     *                     the unit does not support it; a record pending in it is written in place here,
+     *                     before the unit can run any command
+     * @throws java.io.UncheckedIOException when the stored reservations cannot be read, or the atomic
+     *                                      write log cannot be read, replayed or cleared
+     */
+    public LogicalUnit(LunIdentity identity, BlockDevice device, boolean readOnly, ReservationStore reservations,
+            AtomicWriteLog atomicWrites) {
         this.persistentReservations = PersistentReservations.open(reservations, (condition, nexuses) -> {
             for (ScsiTarget target : presenters) {
                 target.establishWhere(this, condition, nexuses);
@@ -70,6 +94,7 @@ public final class LogicalUnit implements AutoCloseable {
         if (blockSize < 512 || blockSize > PHYSICAL_BLOCK_BYTES || Integer.bitCount(blockSize) != 1) {
             throw new IllegalArgumentException("block size must be a power of two from 512 to 4096: " + blockSize);
         }
+        this.atomicWriter = atomicWrites == null ? null : AtomicWriter.open(atomicWrites, device);
     }
 
     public LunIdentity identity() {
@@ -96,6 +121,27 @@ public final class LogicalUnit implements AutoCloseable {
     /** Maximum TRANSFER LENGTH in logical blocks of one READ, WRITE, VERIFY with data. */
     int maxTransferBlocks() {
         return MAX_TRANSFER_BYTES / device.blockSize();
+    }
+
+    /** The atomic writes of this unit, or null when it has no {@link AtomicWriteLog}. */
+    AtomicWriter atomicWriter() {
+        return atomicWriter;
+    }
+
+    /**
+     * MAXIMUM ATOMIC TRANSFER LENGTH in logical blocks (SBC-4 §6.6.4): {@link #MAX_ATOMIC_TRANSFER_BYTES},
+     * within the MAXIMUM TRANSFER LENGTH; 0 without an atomic write log.
+     */
+    int maxAtomicTransferBlocks() {
+        return atomicWriter == null ? 0 : Math.min(maxTransferBlocks(), MAX_ATOMIC_TRANSFER_BYTES / device.blockSize());
+    }
+
+    /**
+     * ATOMIC ALIGNMENT and ATOMIC TRANSFER LENGTH GRANULARITY in logical blocks (SBC-4 §6.6.4): 1, since
+     * the redo log makes any range of whole blocks atomic; 0 (not reported) without an atomic write log.
+     */
+    int atomicAlignmentBlocks() {
+        return atomicWriter == null ? 0 : 1;
     }
 
     /**

@@ -93,6 +93,9 @@ final class NexusPort implements ScsiNexusPort {
             byte[] cdb = command.cdb();
             LogicalUnit unit = unitAt(command.lun());
             CommandDescriptor descriptor = commands.find(cdb);
+            if (descriptor != null && unit != null && !descriptor.supportedBy(unit)) {
+                descriptor = null;
+            }
             if (unit == null) {
                 // SPC-4 §6.6.2 / §6.33 / §6.39: only these answer for a LUN with no logical unit
                 if (descriptor == null || !descriptor.has(CommandDescriptor.Attribute.ANSWERS_WITHOUT_UNIT)) {

@@ -13,7 +13,9 @@ import java.util.concurrent.CompletableFuture;
  *   <li>010b: one opcode and service action (INVALID FIELD IN CDB if it has none);
  * </ul>
  * For one command the answer carries SUPPORT 011b and the CDB usage data, or SUPPORT 001b (not
- * supported) with no usage data. Other reporting options are INVALID FIELD IN CDB.
+ * supported) with no usage data. Other reporting options are INVALID FIELD IN CDB. A command the
+ * addressed unit does not support ({@link CommandDescriptor#supportedBy}) is neither listed nor
+ * reported as supported.
  */
 final class ReportSupportedOperationCodesHandler implements CommandHandler {
 
@@ -36,23 +38,30 @@ final class ReportSupportedOperationCodesHandler implements CommandHandler {
         int requestedServiceAction = Cdb.u16(cdb, 4);
         long allocationLength = Cdb.u32(cdb, 6);
         CommandTable table = context.port().commands();
+        LogicalUnit unit = context.unit();
         byte[] data = switch (options) {
-            case ALL_COMMANDS -> allCommands(table.all(), timeouts);
+            case ALL_COMMANDS -> allCommands(table.all().stream().filter(command -> command.supportedBy(unit)).toList(),
+                    timeouts);
             case ONE_COMMAND -> {
                 if (table.hasServiceActions(requestedOpcode)) {
                     throw SenseException.invalidFieldInCdb(3, -1);
                 }
-                yield oneCommand(table.find(requestedOpcode, -1), timeouts);
+                yield oneCommand(supported(table.find(requestedOpcode, -1), unit), timeouts);
             }
             case ONE_SERVICE_ACTION -> {
                 if (!table.hasServiceActions(requestedOpcode)) {
                     throw SenseException.invalidFieldInCdb(3, -1);
                 }
-                yield oneCommand(table.find(requestedOpcode, requestedServiceAction), timeouts);
+                yield oneCommand(supported(table.find(requestedOpcode, requestedServiceAction), unit), timeouts);
             }
             default -> throw SenseException.invalidFieldInCdb(2, 2);
         };
         return DataIn.truncated(data, allocationLength);
+    }
+
+    /** {@code command} when {@code unit} supports it, else null. */
+    private static CommandDescriptor supported(CommandDescriptor command, LogicalUnit unit) {
+        return command != null && command.supportedBy(unit) ? command : null;
     }
 
     private static byte[] allCommands(List<CommandDescriptor> commands, boolean timeouts) {

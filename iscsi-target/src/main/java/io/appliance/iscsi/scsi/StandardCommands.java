@@ -3,6 +3,7 @@ package io.appliance.iscsi.scsi;
 import static io.appliance.iscsi.scsi.CommandDescriptor.Attribute.ALLOWED_UNDER_OTHERS_RESERVATION;
 import static io.appliance.iscsi.scsi.CommandDescriptor.Attribute.ANSWERS_WITHOUT_UNIT;
 import static io.appliance.iscsi.scsi.CommandDescriptor.Attribute.IGNORES_UNIT_ATTENTION;
+import static io.appliance.iscsi.scsi.CommandDescriptor.Attribute.NEEDS_ATOMIC_WRITE_LOG;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -90,6 +91,9 @@ final class StandardCommands {
         add(commands, 0x90, "PRE-FETCH(16)", none, new PreFetchHandler(BlockCdb.SIXTEEN), sixteen(0x02));
         add(commands, 0x91, "SYNCHRONIZE CACHE(16)", none, new SynchronizeCacheHandler(BlockCdb.SIXTEEN), sixteen(0x02));
         add(commands, 0x93, "WRITE SAME(16)", none, new WriteSameHandler(BlockCdb.SIXTEEN), sixteen(0x09));
+        // SBC-4 §5.48: DPO and FUA (ModeSenseHandler reports DPOFUA 1), LBA, ATOMIC BOUNDARY, TRANSFER LENGTH, GROUP
+        add(commands, 0x9C, "WRITE ATOMIC(16)", EnumSet.of(NEEDS_ATOMIC_WRITE_LOG), new WriteAtomicHandler(),
+                0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, C);
         addServiceAction(commands, 0x9E, 0x10, "READ CAPACITY(16)", none, new ReadCapacity16Handler(),
                 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, C);
         addServiceAction(commands, 0x9E, 0x12, "GET LBA STATUS", none, new GetLbaStatusHandler(),

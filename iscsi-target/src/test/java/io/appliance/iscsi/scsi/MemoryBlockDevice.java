@@ -19,6 +19,7 @@ class MemoryBlockDevice implements BlockDevice {
     private volatile boolean failWrites;
     private volatile boolean notReady;
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+    private final AtomicInteger failNextWrites = new AtomicInteger();
     final AtomicInteger forcedWrites = new AtomicInteger();
     final AtomicInteger flushes = new AtomicInteger();
     final AtomicInteger reads = new AtomicInteger();
@@ -35,6 +36,11 @@ class MemoryBlockDevice implements BlockDevice {
 
     void failWrites(boolean fail) {
         this.failWrites = fail;
+    }
+
+    /** The next {@code count} writes fail, later ones succeed (a transient medium error). */
+    void failNextWrites(int count) {
+        failNextWrites.set(count);
     }
 
     /** Reads and writes fail with {@link BlockDeviceNotReadyException}, as on a Secondary replicated disk. */
@@ -94,7 +100,7 @@ class MemoryBlockDevice implements BlockDevice {
             if (notReady) {
                 return CompletableFuture.failedFuture(new BlockDeviceNotReadyException("secondary"));
             }
-            if (failWrites) {
+            if (failWrites || failNextWrites.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
                 return CompletableFuture.failedFuture(new IOException("injected write failure"));
             }
             if (forceUnitAccess) {
