@@ -17,7 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * SPC-4 persistent reservations survive a failover (issue 6): through the VIP, initiator A registers and takes a
  * Write Exclusive reservation, initiator B registers; B's WRITE gets RESERVATION CONFLICT. After kill -9 of node1,
  * node2 serves the LUN with the same keys, generation and reservation: B still gets RESERVATION CONFLICT and A
- * still writes. Each initiator logs in with a fixed ISID, so its re-login after the failover is the same I_T nexus.
+ * still writes. COMPARE AND WRITE (ESXi's heartbeat) is right at once on node2: the holder's compare of the value it
+ * wrote through node1 succeeds there, a stale compare gets MISCOMPARE. Each initiator logs in with a fixed ISID, so
+ * its re-login after the failover is the same I_T nexus.
  */
 class ClusterReservationFailoverTest {
 
@@ -48,6 +50,7 @@ class ClusterReservationFailoverTest {
             assertThat(probe(cluster, OTHER, "register", OTHER_KEY)).isEqualTo("registered");
             assertThat(probe(cluster, OTHER, "write", null)).as("RESERVATION CONFLICT").isEqualTo("status 0x18");
             assertThat(probe(cluster, HOLDER, "write", null)).isEqualTo("status 0x00");
+            assertThat(probe(cluster, HOLDER, "caw", "00:a1")).isEqualTo("written");
             String keysBefore = probe(cluster, OTHER, "read-keys", null);
             assertThat(keysBefore).endsWith(" keys " + HOLDER_KEY + "," + OTHER_KEY);
             assertThat(probe(cluster, OTHER, "read-reservation", null)).isEqualTo("reservation " + HOLDER_KEY + " type 1");
@@ -59,6 +62,10 @@ class ClusterReservationFailoverTest {
             assertThat(keysAfter).as("keys and generation on node2").isEqualTo(keysBefore);
             assertThat(probe(cluster, OTHER, "read-reservation", null)).isEqualTo("reservation " + HOLDER_KEY + " type 1");
             assertThat(probe(cluster, OTHER, "write", null)).as("RESERVATION CONFLICT on node2").isEqualTo("status 0x18");
+            assertThat(probe(cluster, HOLDER, "caw", "00:b2")).as("stale compare on node2").isEqualTo("miscompare");
+            assertThat(probe(cluster, HOLDER, "caw", "a1:b2")).isEqualTo("written");
+            assertThat(probe(cluster, OTHER, "caw", "b2:c3")).as("COMPARE AND WRITE under Write Exclusive")
+                    .isEqualTo("status 0x18");
             assertThat(probe(cluster, HOLDER, "write", null)).isEqualTo("status 0x00");
         }
     }

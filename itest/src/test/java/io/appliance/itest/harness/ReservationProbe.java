@@ -12,10 +12,12 @@ import java.util.Locale;
  * one action on LUN {@code LUN}, prints one line and exits 0; 2 when the target answered with an unexpected status,
  * 3 when it cannot be reached. The unit attention of a fresh login (SAM-5 §5.14) is retried a few times.
  *
- * <pre>ReservationProbe HOST PORT TARGET LUN INITIATOR QUALIFIER ACTION [KEY]
+ * <pre>ReservationProbe HOST PORT TARGET LUN INITIATOR QUALIFIER ACTION [ARGUMENT]
  *   register KEY        PERSISTENT RESERVE OUT REGISTER (service action key KEY, hex) -> "registered"
  *   reserve KEY         PERSISTENT RESERVE OUT RESERVE, type Write Exclusive (1)     -> "reserved"
- *   write               WRITE (10) of block 0                                       -> "status 0x00" or "status 0x18"
+ *   write               WRITE (10) of block 0, zeros                                -> "status 0x00" or "status 0x18"
+ *   caw OLD:NEW         COMPARE AND WRITE of block 0: expects every byte OLD, writes every byte NEW (hex)
+ *                       -> "written", "miscompare" (MISCOMPARE sense) or "status 0x.."
  *   read-keys           PERSISTENT RESERVE IN READ KEYS        -> "generation G keys K1,K2" (hex, sorted)
  *   read-reservation    PERSISTENT RESERVE IN READ RESERVATION -> "reservation KEY type T" or "reservation none"</pre>
  */
@@ -24,6 +26,8 @@ public final class ReservationProbe {
     private static final int OPCODE_PR_IN = 0x5e;
     private static final int OPCODE_PR_OUT = 0x5f;
     private static final int OPCODE_WRITE_10 = 0x2a;
+    private static final int OPCODE_COMPARE_AND_WRITE = 0x89;
+    private static final int SENSE_KEY_MISCOMPARE = 0xe;
     private static final int SERVICE_ACTION_REGISTER = 0x00;
     private static final int SERVICE_ACTION_RESERVE = 0x01;
     private static final int SERVICE_ACTION_READ_KEYS = 0x00;
@@ -39,18 +43,20 @@ public final class ReservationProbe {
 
     public static void main(String[] arguments) {
         if (arguments.length < 7 || arguments.length > 8) {
-            System.out.println("usage: HOST PORT TARGET LUN INITIATOR QUALIFIER ACTION [KEY]");
+            System.out.println("usage: HOST PORT TARGET LUN INITIATOR QUALIFIER ACTION [ARGUMENT]");
             System.exit(64);
         }
         IscsiEndpoint endpoint = new IscsiEndpoint(arguments[0], Integer.parseInt(arguments[1]), arguments[2],
                 Integer.parseInt(arguments[3]));
         String action = arguments[6];
-        long key = arguments.length == 8 ? Long.parseUnsignedLong(arguments[7], 16) : 0;
+        String argument = arguments.length == 8 ? arguments[7] : "0";
         try (IscsiProbe probe = IscsiProbe.login(endpoint, arguments[4], Integer.parseInt(arguments[5]))) {
             String answer = switch (action) {
-                case "register" -> expectGood(run(probe, prOut(SERVICE_ACTION_REGISTER, 0), parameters(0, key)), "registered");
+                case "register" -> expectGood(run(probe, prOut(SERVICE_ACTION_REGISTER, 0), parameters(0, key(argument))),
+                        "registered");
                 case "reserve" -> expectGood(run(probe, prOut(SERVICE_ACTION_RESERVE, TYPE_WRITE_EXCLUSIVE),
-                        parameters(key, 0)), "reserved");
+                        parameters(key(argument), 0)), "reserved");
+                case "caw" -> compareAndWrite(probe, argument);
                 case "write" -> "status 0x" + String.format(Locale.ROOT, "%02x",
                         run(probe, IscsiBlockTool.cdb10(OPCODE_WRITE_10, 0, 1), new byte[IscsiBlockTool.logicalBlockSize(probe)])
                                 .status());
@@ -71,6 +77,30 @@ public final class ReservationProbe {
             System.out.println("broken " + e);
             System.exit(3);
         }
+    }
+
+    private static long key(String hex) {
+        return Long.parseUnsignedLong(hex, 16);
+    }
+
+    /** COMPARE AND WRITE (SBC-3 §5.2) of one block at LBA 0; {@code bytes} is "OLD:NEW", two hex bytes. */
+    private static String compareAndWrite(IscsiProbe probe, String bytes) throws IOException {
+        String[] oldAndNew = bytes.split(":");
+        int blockSize = IscsiBlockTool.logicalBlockSize(probe);
+        byte[] data = new byte[2 * blockSize];
+        java.util.Arrays.fill(data, 0, blockSize, (byte) Integer.parseInt(oldAndNew[0], 16));
+        java.util.Arrays.fill(data, blockSize, 2 * blockSize, (byte) Integer.parseInt(oldAndNew[1], 16));
+        byte[] cdb = new byte[16];
+        cdb[0] = (byte) OPCODE_COMPARE_AND_WRITE;
+        cdb[13] = 1; // NUMBER OF LOGICAL BLOCKS
+        IscsiProbe.CommandOutcome outcome = run(probe, cdb, data);
+        if (outcome.status() == IscsiProbe.STATUS_GOOD) {
+            return "written";
+        }
+        if (outcome.senseKey() == SENSE_KEY_MISCOMPARE) {
+            return "miscompare";
+        }
+        return String.format(Locale.ROOT, "status 0x%02x", outcome.status());
     }
 
     /** Runs a command, again while it ends in a unit attention (the fresh login's). */
