@@ -8,6 +8,9 @@ import io.appliance.config.cluster.heartbeat.HeartbeatImporter;
 import io.appliance.node.cluster.ClusterYamlRenderer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,12 +21,13 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code appliance cluster ...}: the cluster's status in crm_mon's words ({@code appliance crm_mon}
  * is an alias), the admin changes of {@code crm_resource}/{@code crm_node}/{@code crm_attribute}
- * (standby, online, move, ban, clear, cleanup, maintenance), the events stream, and the offline
+ * (standby, online, move, ban, clear, cleanup, maintenance), the events stream, the heartbeat rings
+ * ({@code rings}, like {@code corosync-cfgtool -s}), and the offline
  * {@code import-heartbeat} converter of Heartbeat v1 files. A refused change exits 1 with the
  * node's message (e.g. {@code no coordinator with quorum ...}).
  */
-@Command(name = "cluster", description = "High availability cluster: status, standby/online, move/ban/clear, cleanup,"
-        + " maintenance, events, Heartbeat import.")
+@Command(name = "cluster", description = "High availability cluster: status, rings, standby/online, move/ban/clear,"
+        + " cleanup, maintenance, events, Heartbeat import.")
 final class ClusterCommands extends CommandGroup {
 
     /** Exit code of {@code import-heartbeat} for files that cannot be imported ({@code file:line: message}). */
@@ -32,6 +36,41 @@ final class ClusterCommands extends CommandGroup {
     @Command(name = "status", description = "Show the cluster like 'crm_mon -1': DC, quorum, nodes, resources, failures.")
     int status() {
         return printStatus(root);
+    }
+
+    @Command(name = "rings", description = "Show the heartbeat rings like 'corosync-cfgtool -s': per ring this node's"
+            + " address and whether every peer is heard on it.")
+    int rings() {
+        JsonNode rings = root.client().get("api/v1/cluster/rings");
+        if (root.jsonOutput()) {
+            root.printJson(rings);
+            return 0;
+        }
+        root.out().print(renderRings(rings));
+        return 0;
+    }
+
+    /** corosync-cfgtool -s's layout: {@code RING ID n}, {@code id = address}, {@code status = ...}. */
+    static String renderRings(JsonNode rings) {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode ring : rings) {
+            int id = ring.path("ring").asInt();
+            text.append("RING ID ").append(id).append('\n');
+            text.append("\tid\t= ").append(ring.path("localAddress").asText()).append('\n');
+            List<String> faults = new ArrayList<>();
+            for (JsonNode peer : ring.path("peers")) {
+                if (!peer.path("heard").asBoolean()) {
+                    long silentMs = peer.path("silentMs").asLong();
+                    faults.add(peer.path("node").asText() + (silentMs > 0
+                            ? String.format(Locale.ROOT, " silent for %.1f s", silentMs / 1000.0)
+                            : " not in the cluster view"));
+                }
+            }
+            text.append("\tstatus\t= ").append(faults.isEmpty()
+                    ? "ring " + id + " active with no faults"
+                    : "ring " + id + " FAULTY: " + String.join(", ", faults)).append('\n');
+        }
+        return text.toString();
     }
 
     @Command(name = "standby", description = "Put a node in standby: its resources move away, nothing starts there.")

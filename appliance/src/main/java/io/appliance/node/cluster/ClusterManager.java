@@ -8,6 +8,7 @@ import io.appliance.cluster.agent.ResourceAgentFactory;
 import io.appliance.cluster.fence.FenceDevice;
 import io.appliance.cluster.fence.FenceDevices;
 import io.appliance.cluster.jgroups.JGroupsTransport;
+import io.appliance.cluster.jgroups.RingStatus;
 import io.appliance.cluster.placement.AdminState;
 import io.appliance.cluster.runtime.AdminChange;
 import io.appliance.cluster.runtime.ClusterEvent;
@@ -57,10 +58,12 @@ public final class ClusterManager implements ClusterOperations, AutoCloseable {
 
     private final ClusterDefinition definition;
     private final ClusterService service;
+    private final JGroupsTransport transport;
 
-    private ClusterManager(ClusterDefinition definition, ClusterService service) {
+    private ClusterManager(ClusterDefinition definition, ClusterService service, JGroupsTransport transport) {
         this.definition = definition;
         this.service = service;
+        this.transport = transport;
     }
 
     /**
@@ -99,7 +102,7 @@ public final class ClusterManager implements ClusterOperations, AutoCloseable {
         LOG.info("Cluster {}: node {} ({}) started; {} nodes, {} resources", definition.name(), nodeName,
                 self.role().name().toLowerCase(Locale.ROOT), definition.nodes().size(),
                 definition.resources().primitives().size());
-        return new ClusterManager(definition, service);
+        return new ClusterManager(definition, service, transport);
     }
 
     /** The agent factories of an appliance node: the built-ins plus the two that drive this process. */
@@ -130,6 +133,11 @@ public final class ClusterManager implements ClusterOperations, AutoCloseable {
         } catch (IllegalStateException e) {
             throw new ClusterException.Unavailable(e.getMessage());
         }
+    }
+
+    @Override
+    public List<RingStatus> rings() {
+        return transport.ringStatus();
     }
 
     @Override

@@ -1,10 +1,12 @@
 package io.appliance.node.cluster;
 
+import io.appliance.cluster.jgroups.RingStatus;
 import io.appliance.cluster.runtime.AdminChange;
 import io.appliance.cluster.runtime.ClusterEvent;
 import io.appliance.cluster.runtime.ClusterStatus;
 import io.appliance.config.cluster.ClusterDefinition;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -19,6 +21,9 @@ public interface ClusterOperations {
 
     /** A snapshot of the cluster as this node sees it. */
     ClusterStatus status();
+
+    /** The heartbeat rings as this node sees them (what {@code corosync-cfgtool -s} shows). */
+    List<RingStatus> rings();
 
     /** crm_mon style text of {@link #status}. */
     String statusText(Instant now);

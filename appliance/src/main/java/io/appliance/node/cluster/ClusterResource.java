@@ -3,6 +3,7 @@ package io.appliance.node.cluster;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.appliance.cluster.jgroups.RingStatus;
 import io.appliance.cluster.placement.LocalState;
 import io.appliance.cluster.runtime.AdminChange;
 import io.appliance.cluster.runtime.ClusterEvent;
@@ -87,6 +88,24 @@ public final class ClusterResource {
     @Produces(MediaType.TEXT_PLAIN)
     public String statusText() {
         return operations().statusText(clock.instant());
+    }
+
+    /** The heartbeat rings: per ring this node's address and, per peer, heard within deadtime or silent since when. */
+    @GET
+    @Path("rings")
+    public List<RingView> rings() {
+        return operations().rings().stream().map(RingView::of).toList();
+    }
+
+    /** JSON of a {@link RingStatus}; {@code silentMs} is how long the peer has not been heard on the ring. */
+    public record RingView(int ring, String localAddress, boolean faultFree, List<PeerView> peers) {
+        static RingView of(RingStatus ring) {
+            return new RingView(ring.ring(), ring.localAddress(), ring.faultFree(), ring.peers().stream()
+                    .map(peer -> new PeerView(peer.node(), peer.heard(), peer.silentFor().toMillis())).toList());
+        }
+    }
+
+    public record PeerView(String node, boolean heard, long silentMs) {
     }
 
     @POST

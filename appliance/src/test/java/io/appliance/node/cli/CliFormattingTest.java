@@ -35,4 +35,22 @@ class CliFormattingTest {
                 """);
         assertThatThrownBy(() -> new Table("A").row("x", "y")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void ringsPrintLikeCorosyncCfgtool() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode rings = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                [{"ring": 0, "localAddress": "10.0.3.1", "faultFree": false, "peers": [
+                    {"node": "node2", "heard": false, "silentMs": 5250}, {"node": "witness", "heard": true, "silentMs": 120}]},
+                 {"ring": 1, "localAddress": "10.0.4.1", "faultFree": false, "peers": [
+                    {"node": "node2", "heard": true, "silentMs": 0}, {"node": "witness", "heard": false, "silentMs": 0}]}]
+                """);
+        assertThat(ClusterCommands.renderRings(rings)).isEqualTo("""
+                RING ID 0
+                \tid\t= 10.0.3.1
+                \tstatus\t= ring 0 FAULTY: node2 silent for 5.3 s
+                RING ID 1
+                \tid\t= 10.0.4.1
+                \tstatus\t= ring 1 FAULTY: witness not in the cluster view
+                """);
+    }
 }

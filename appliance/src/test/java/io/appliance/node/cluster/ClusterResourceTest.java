@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.appliance.cluster.agent.OcfStatus;
 import io.appliance.cluster.fence.FenceOutcome;
+import io.appliance.cluster.jgroups.RingStatus;
 import io.appliance.cluster.placement.LocalState;
 import io.appliance.cluster.placement.QuorumState;
 import io.appliance.cluster.runtime.AdminChange;
@@ -90,6 +91,14 @@ class ClusterResourceTest {
         }
 
         @Override
+        public List<RingStatus> rings() {
+            return List.of(new RingStatus(0, "10.0.3.1", List.of(new RingStatus.Peer("node2", false, Duration.ofMillis(5250)),
+                            new RingStatus.Peer("witness", true, Duration.ofMillis(120)))),
+                    new RingStatus(1, "10.0.4.1", List.of(new RingStatus.Peer("node2", true, Duration.ZERO),
+                            new RingStatus.Peer("witness", true, Duration.ZERO))));
+        }
+
+        @Override
         public String statusText(Instant now) {
             return "Cluster Summary:\n  * Last updated: " + now + "\n";
         }
@@ -141,6 +150,15 @@ class ClusterResourceTest {
 
         String text = API.target("/api/v1/cluster/status").request(MediaType.TEXT_PLAIN_TYPE).get(String.class);
         assertThat(text).startsWith("Cluster Summary:").contains(NOW.toString());
+    }
+
+    @Test
+    void ringsShowEveryPeerPerRing() throws Exception {
+        JsonNode rings = body(API.target("/api/v1/cluster/rings").request().get(), 200);
+        assertThat(rings).hasSize(2);
+        assertThat(rings.get(0).path("faultFree").asBoolean()).isFalse();
+        assertThat(rings.get(0).path("peers").get(0).path("silentMs").asLong()).isEqualTo(5250);
+        assertThat(rings.get(1).path("faultFree").asBoolean()).isTrue();
     }
 
     @Test

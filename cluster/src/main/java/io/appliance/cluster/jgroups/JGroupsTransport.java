@@ -403,6 +403,27 @@ public final class JGroupsTransport implements ClusterTransport {
         this.ringStateListener = listener;
     }
 
+    /**
+     * The heartbeat rings as this node sees them: with a ring1 address, both rings and how recently each peer was
+     * heard on each; without one, ring0 alone, where a peer counts as heard while it is in the current view.
+     */
+    public List<RingStatus> ringStatus() {
+        ClusterNodeDefinition self = definition.node(localNode).orElseThrow();
+        SecondRing ring = secondRing;
+        if (ring != null) {
+            return List.of(new RingStatus(0, self.addresses().get(0), ring.peerStates(0)),
+                    new RingStatus(1, self.addresses().get(1), ring.peerStates(1)));
+        }
+        Map<String, Address> members = membersByName;
+        List<RingStatus.Peer> peers = new ArrayList<>();
+        for (ClusterNodeDefinition node : definition.nodes()) {
+            if (!node.name().equals(localNode)) {
+                peers.add(new RingStatus.Peer(node.name(), members.containsKey(node.name()), Duration.ZERO));
+            }
+        }
+        return List.of(new RingStatus(0, self.ring0().orElse(""), peers));
+    }
+
     /** The ring1 layer, for tests; null without a ring1 address. */
     SecondRing secondRing() {
         return secondRing;

@@ -186,6 +186,16 @@ final class SecondRing extends Protocol {
         return droppedDatagrams;
     }
 
+    /** Each peer on {@code ring} (0 or 1): heard within deadtime, and since when silent. */
+    List<RingStatus.Peer> peerStates(int ring) {
+        Instant now = clock.instant();
+        return peers.stream().map(peer -> {
+            Instant last = lastHeard[ring].get(peer.name());
+            Duration silentFor = last == null || last.isAfter(now) ? Duration.ZERO : Duration.between(last, now);
+            return new RingStatus.Peer(peer.name(), silentFor.compareTo(deadtime) <= 0, silentFor);
+        }).toList();
+    }
+
     /** Call every keepalive: reports a ring that went silent towards a peer for deadtime, or came back. */
     void checkRings() {
         Instant now = clock.instant();

@@ -294,6 +294,11 @@ class JGroupsTransportTest {
         assertThat(await(Duration.ofSeconds(5), () -> node2.messages.contains("node1:b-over-ring1")
                 && node1.messages.contains("node2:s-over-ring1"))).isTrue();
         assertThat(ringChanges).contains("ring0 node2 down").doesNotContain("ring1 node2 down");
+        List<RingStatus> rings = transports.get(0).ringStatus();
+        assertThat(rings).extracting(RingStatus::ring, RingStatus::localAddress, RingStatus::faultFree).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(0, "127.0.0.1:29501", false),
+                org.assertj.core.groups.Tuple.tuple(1, "127.0.0.2:29551", true));
+        assertThat(rings.get(0).peers().get(0).silentFor()).isGreaterThan(definition.timing().deadtime());
     }
 
     @Test
@@ -305,9 +310,14 @@ class JGroupsTransportTest {
         Recorder node2 = formed.get(1);
         List<String> both = List.of("node1", "node2");
 
+        assertThat(transports.get(0).ringStatus()).singleElement().satisfies(ring -> {
+            assertThat(ring.ring()).isZero();
+            assertThat(ring.faultFree()).as("node2 in the view").isTrue();
+        });
         transports.forEach(JGroupsTransportTest::cutRing0);
         assertThat(await(definition.timing().deadtime().multipliedBy(3),
                 () -> hasView(node1, List.of("node1")) && hasView(node2, List.of("node2")))).isTrue();
+        assertThat(transports.get(0).ringStatus().get(0).faultFree()).as("node2 left the view").isFalse();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.appliance.itest.harness.ClusterConfigFile;
 import io.appliance.itest.harness.ClusterLab;
 import io.appliance.itest.harness.ClusterNode;
 import io.appliance.itest.harness.NetworkLabExtension;
+import io.appliance.itest.harness.ToolResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two heartbeat rings (Heartbeat's second {@code ucast} medium): node1 runs a group; cutting node1's ring0 link
- * moves nothing (each side logs that ring0 went silent and that ring1 keeps the peer), restoring it is logged too;
+ * moves nothing (each side logs that ring0 went silent and that ring1 keeps the peer, and {@code appliance cluster
+ * rings} shows ring 0 FAULTY, ring 1 without faults), restoring it is logged and shown too;
  * cutting both rings then does move the group, so the first cut was a real one that ring1 alone bridged.
  */
 class ClusterRingTest {
@@ -40,9 +42,12 @@ class ClusterRingTest {
             cluster.startAll();
             cluster.settleOn(witness, GROUP, ClusterLab.NODE1, START_LIMIT);
 
+            assertThat(rings(node1)).contains("ring 0 active with no faults", "ring 1 active with no faults");
             lab.cut(ClusterLab.NODE1, "hb");
             awaitLog(node1, "ring0 to node2 silent");
             awaitLog(witness, "ring0 to node1 silent");
+            assertThat(rings(node1)).containsPattern("ring 0 FAULTY: node2 silent for [0-9.]+ s, witness silent for")
+                    .contains("ring 1 active with no faults");
             // three deadtimes after ring0 went silent: one ring alone would have lost node1 long ago
             cluster.assertStaysOn(witness, GROUP, ClusterLab.NODE1, ClusterConfigFile.DEADTIME.multipliedBy(3));
             assertThat(ApplianceCluster.nodeState(witness.status(), ClusterLab.NODE1)).isEqualTo("online");
@@ -50,6 +55,8 @@ class ClusterRingTest {
 
             lab.restore(ClusterLab.NODE1, "hb");
             awaitLog(node1, "ring0 to node2 carries traffic again");
+            awaitLog(node1, "ring0 to witness carries traffic again");
+            assertThat(rings(node1)).contains("ring 0 active with no faults", "ring 1 active with no faults");
 
             lab.cut(ClusterLab.NODE1, "hb");
             lab.cut(ClusterLab.NODE1, "hb1");
@@ -57,6 +64,13 @@ class ClusterRingTest {
             lab.restore(ClusterLab.NODE1, "hb");
             lab.restore(ClusterLab.NODE1, "hb1");
         }
+    }
+
+    /** {@code appliance cluster rings} on the node: corosync-cfgtool -s's view of the rings. */
+    private static String rings(ClusterNode node) throws IOException, InterruptedException {
+        ToolResult result = node.cli("cluster", "rings");
+        assertThat(result.succeeded()).as(result.describe()).isTrue();
+        return result.stdout();
     }
 
     private static void awaitLog(ClusterNode node, String text) throws IOException, InterruptedException {
