@@ -112,18 +112,14 @@ public final class ClusterResource {
     @Path("nodes/{node}/standby")
     @Consumes(MediaType.WILDCARD)
     public ChangeApplied standby(@PathParam("node") String node) {
-        ClusterOperations operations = operations();
-        requireNode(operations.definition(), node);
-        return apply(operations, AdminChange.Kind.STANDBY, null, node, true);
+        return onNode(node, AdminChange.Kind.STANDBY, true);
     }
 
     @POST
     @Path("nodes/{node}/online")
     @Consumes(MediaType.WILDCARD)
     public ChangeApplied online(@PathParam("node") String node) {
-        ClusterOperations operations = operations();
-        requireNode(operations.definition(), node);
-        return apply(operations, AdminChange.Kind.ONLINE, null, node, false);
+        return onNode(node, AdminChange.Kind.ONLINE, false);
     }
 
     /** Body optional {@code {"node":"node2"}}; without a node the resource is banned from where it runs now. */
@@ -148,21 +144,17 @@ public final class ClusterResource {
     @Path("resources/{id}/ban")
     @Consumes(MediaType.WILDCARD)
     public ChangeApplied ban(@PathParam("id") String id, String body) {
-        ClusterOperations operations = operations();
-        requireResource(operations.definition(), id);
+        requireResource(operations().definition(), id); // an unknown resource is 404 before a missing node is 400
         String node = optionalText(parse(body), "node").orElseThrow(() -> new ClusterException.BadRequest(
                 "field 'node': is required: the node to ban " + id + " from"));
-        requireNode(operations.definition(), node);
-        return apply(operations, AdminChange.Kind.BAN, id, node, true);
+        return onResource(id, AdminChange.Kind.BAN, Optional.of(node), true);
     }
 
     @POST
     @Path("resources/{id}/clear")
     @Consumes(MediaType.WILDCARD)
     public ChangeApplied clear(@PathParam("id") String id) {
-        ClusterOperations operations = operations();
-        requireResource(operations.definition(), id);
-        return apply(operations, AdminChange.Kind.CLEAR, id, null, false);
+        return onResource(id, AdminChange.Kind.CLEAR, Optional.empty(), false);
     }
 
     /** Body optional {@code {"node":"node1"}}; without a node on every node. */
@@ -170,11 +162,22 @@ public final class ClusterResource {
     @Path("resources/{id}/cleanup")
     @Consumes(MediaType.WILDCARD)
     public ChangeApplied cleanup(@PathParam("id") String id, String body) {
+        return onResource(id, AdminChange.Kind.CLEANUP, optionalText(parse(body), "node"), false);
+    }
+
+    /** A change of a configured node (404 for another name). */
+    private ChangeApplied onNode(String node, AdminChange.Kind kind, boolean enabled) {
+        ClusterOperations operations = operations();
+        requireNode(operations.definition(), node);
+        return apply(operations, kind, null, node, enabled);
+    }
+
+    /** A change of a configured resource or group, on a configured node when one is named (404 otherwise). */
+    private ChangeApplied onResource(String id, AdminChange.Kind kind, Optional<String> node, boolean enabled) {
         ClusterOperations operations = operations();
         requireResource(operations.definition(), id);
-        Optional<String> node = optionalText(parse(body), "node");
         node.ifPresent(name -> requireNode(operations.definition(), name));
-        return apply(operations, AdminChange.Kind.CLEANUP, id, node.orElse(null), false);
+        return apply(operations, kind, id, node.orElse(null), enabled);
     }
 
     /** Body {@code {"enabled":true}}. */
