@@ -15,7 +15,7 @@ import java.util.function.Predicate;
  * inside the namespace. The log ({@code appliance.log}) is appended across restarts and copied to
  * {@code itest/target/appliance-logs/} by {@link #close()}.
  */
-public final class ClusterNode implements LoggedProcess, AutoCloseable {
+public final class ClusterNode extends NamespacedNode {
 
     public static final int ISCSI_PORT = 3260;
     public static final int REST_PORT = NamespacedAppliance.REST_PORT;
@@ -26,14 +26,13 @@ public final class ClusterNode implements LoggedProcess, AutoCloseable {
     private final ClusterLab lab;
     private final String name;
     private final Path directory;
-    private final NamespacedAppliance jvm;
 
     ClusterNode(ClusterLab lab, String name, Path directory) {
+        super(new NamespacedAppliance(name, lab.namespace(name), directory, "384m",
+                command -> lab.inNamespace(name, command)));
         this.lab = lab;
         this.name = name;
         this.directory = directory;
-        this.jvm = new NamespacedAppliance(name, lab.namespace(name), directory, "384m",
-                command -> lab.inNamespace(name, command));
     }
 
     public String name() {
@@ -66,33 +65,11 @@ public final class ClusterNode implements LoggedProcess, AutoCloseable {
         jvm.start(this, ready -> Optional.empty());
     }
 
-    /** {@code kill -9}; waits until the JVM is gone. */
-    public void kill() throws InterruptedException {
-        jvm.kill();
-    }
 
-    /** SIGTERM (a clean leave), then SIGKILL after a bound. */
-    public void stop() throws InterruptedException {
-        jvm.stop();
-    }
 
-    public boolean isAlive() {
-        return jvm.isAlive();
-    }
 
-    public NamespaceRest rest() {
-        return jvm.rest();
-    }
 
-    /** The command-line client ({@code java -jar appliance.jar ARGS}) run inside the namespace, pointed at this node. */
-    public ToolResult cli(String... arguments) throws IOException, InterruptedException {
-        return jvm.cli(arguments);
-    }
 
-    @Override
-    public Path logFile() {
-        return jvm.logFile();
-    }
 
     /** Stops the node (SIGTERM, then SIGKILL), keeps a copy of its log. Never throws. */
     @Override

@@ -16,7 +16,7 @@ import java.util.Optional;
  * started again on the same directory; {@link #close()} stops it and deletes the directory,
  * keeping a copy of the log under {@code itest/target/appliance-logs/}.
  */
-public final class ReplicaNode implements LoggedProcess, AutoCloseable {
+public final class ReplicaNode extends NamespacedNode {
 
     public static final int ISCSI_PORT = 3260;
     public static final int REST_PORT = NamespacedAppliance.REST_PORT;
@@ -26,14 +26,13 @@ public final class ReplicaNode implements LoggedProcess, AutoCloseable {
     private final NetworkLab lab;
     private final int index;
     private final Path directory;
-    private final NamespacedAppliance jvm;
 
     ReplicaNode(NetworkLab lab, int index, Path directory) {
+        super(new NamespacedAppliance("node" + index, lab.namespace(index), directory, "512m",
+                command -> lab.inNamespace(index, command)));
         this.lab = lab;
         this.index = index;
         this.directory = directory;
-        this.jvm = new NamespacedAppliance("node" + index, lab.namespace(index), directory, "512m",
-                command -> lab.inNamespace(index, command));
     }
 
     /** {@code node1} or {@code node2}: the name in the configuration's {@code nodeName} and the resource's hosts. */
@@ -87,34 +86,11 @@ public final class ReplicaNode implements LoggedProcess, AutoCloseable {
         });
     }
 
-    /** {@code kill -9}: the JVM dies at once, with whatever it had in flight. Waits until it is gone. */
-    public void kill() throws InterruptedException {
-        jvm.kill();
-    }
 
-    /** SIGTERM, then SIGKILL after a bound. */
-    public void stop() throws InterruptedException {
-        jvm.stop();
-    }
 
-    public boolean isAlive() {
-        return jvm.isAlive();
-    }
 
-    /** The REST API, reached with curl inside the namespace. */
-    public NamespaceRest rest() {
-        return jvm.rest();
-    }
 
-    /** The command-line client ({@code java -jar appliance.jar ARGS}) run inside the namespace, pointed at this node. */
-    public ToolResult cli(String... arguments) throws IOException, InterruptedException {
-        return jvm.cli(arguments);
-    }
 
-    @Override
-    public Path logFile() {
-        return jvm.logFile();
-    }
 
     /** Stops the node, keeps its log, deletes its directory. Never throws. */
     @Override
