@@ -63,7 +63,7 @@ final class ClusterCommands extends CommandGroup {
                     long silentMs = peer.path("silentMs").asLong();
                     faults.add(peer.path("node").asText() + (silentMs > 0
                             ? String.format(Locale.ROOT, " silent for %.1f s", silentMs / 1000.0)
-                            : " not in the cluster view"));
+                            : " not heard"));
                 }
             }
             text.append("\tstatus\t= ").append(faults.isEmpty()

@@ -50,7 +50,7 @@ class CliFormattingTest {
                 \tstatus\t= ring 0 FAULTY: node2 silent for 5.3 s
                 RING ID 1
                 \tid\t= 10.0.4.1
-                \tstatus\t= ring 1 FAULTY: witness not in the cluster view
+                \tstatus\t= ring 1 FAULTY: witness not heard
                 """);
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -77,6 +78,7 @@ final class SecondRing extends Protocol {
     private final String localNode;
     private final InetSocketAddress localRing1;
     private final List<Peer> peers;
+    private final Set<String> peerNames;
     private final Map<InetSocketAddress, Peer> peersByRing0Address;
     private final Clock clock;
     private final Duration deadtime;
@@ -97,6 +99,7 @@ final class SecondRing extends Protocol {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.localRing1 = Objects.requireNonNull(localRing1, "localRing1");
         this.peers = List.copyOf(peers);
+        this.peerNames = Set.copyOf(this.peers.stream().map(Peer::name).toList());
         this.peersByRing0Address = new ConcurrentHashMap<>();
         for (Peer peer : this.peers) {
             peersByRing0Address.put(peer.ring0(), peer);
@@ -131,11 +134,6 @@ final class SecondRing extends Protocol {
         thread.setDaemon(true);
         receiver = thread;
         thread.start();
-        Instant now = clock.instant();
-        for (Peer peer : peers) {
-            lastHeard[0].put(peer.name(), now);
-            lastHeard[1].put(peer.name(), now);
-        }
         LOG.info("cluster {}: ring1 heartbeat on {}", clusterName, localRing1);
     }
 
@@ -186,30 +184,45 @@ final class SecondRing extends Protocol {
         return droppedDatagrams;
     }
 
-    /** Each peer on {@code ring} (0 or 1): heard within deadtime, and since when silent. */
+    /**
+     * Each peer on {@code ring} (0 or 1): heard within deadtime, and since when silent. A peer not heard on either ring
+     * (absent, or not seen since this node started) counts as heard: it is not a fault of this ring.
+     */
     List<RingStatus.Peer> peerStates(int ring) {
+        return bothRings().stream().map(states -> states[0].heard() || states[1].heard()
+                ? states[ring]
+                : new RingStatus.Peer(states[ring].node(), true, states[ring].silentFor())).toList();
+    }
+
+    /** Per peer, in configuration order, its raw state on ring 0 and ring 1. */
+    private List<RingStatus.Peer[]> bothRings() {
         Instant now = clock.instant();
         return peers.stream().map(peer -> {
-            Instant last = lastHeard[ring].get(peer.name());
-            Duration silentFor = last == null || last.isAfter(now) ? Duration.ZERO : Duration.between(last, now);
-            return new RingStatus.Peer(peer.name(), silentFor.compareTo(deadtime) <= 0, silentFor);
+            RingStatus.Peer[] states = new RingStatus.Peer[2];
+            for (int ring = 0; ring < 2; ring++) {
+                Instant last = lastHeard[ring].get(peer.name());
+                Duration silentFor = last == null || last.isAfter(now) ? Duration.ZERO : Duration.between(last, now);
+                states[ring] = new RingStatus.Peer(peer.name(), last != null && silentFor.compareTo(deadtime) <= 0,
+                        silentFor);
+            }
+            return states;
         }).toList();
     }
 
-    /** Call every keepalive: reports a ring that went silent towards a peer for deadtime, or came back. */
+    /**
+     * Call every keepalive: reports a ring that fails towards a peer (silent for deadtime while the other ring still
+     * hears it), or carries traffic again. A peer silent on both rings, or never heard yet, is absent, not a ring
+     * fault: the view says so.
+     */
     void checkRings() {
-        Instant now = clock.instant();
-        for (int ring = 0; ring < 2; ring++) {
-            for (Peer peer : peers) {
-                Instant last = lastHeard[ring].get(peer.name());
-                if (last == null) {
-                    continue;
-                }
-                Duration silentFor = Duration.between(last, now);
-                boolean isSilent = silentFor.compareTo(deadtime) > 0;
-                Boolean was = silent[ring].put(peer.name(), isSilent);
-                if ((was == null && isSilent) || (was != null && was != isSilent)) {
-                    ringListener.ringChanged(ring, peer.name(), !isSilent, silentFor);
+        for (RingStatus.Peer[] states : bothRings()) {
+            boolean present = states[0].heard() || states[1].heard();
+            for (int ring = 0; ring < 2; ring++) {
+                RingStatus.Peer state = states[ring];
+                boolean faulty = present && !state.heard();
+                Boolean was = silent[ring].put(state.node(), faulty);
+                if (was != null ? was != faulty : faulty) {
+                    ringListener.ringChanged(ring, state.node(), !faulty, state.silentFor());
                 }
             }
         }
@@ -343,7 +356,7 @@ final class SecondRing extends Protocol {
             return;
         }
         String name = NameCache.get(source);
-        if (name != null && lastHeard[ring].containsKey(name)) {
+        if (name != null && peerNames.contains(name)) {
             lastHeard[ring].put(name, clock.instant());
         }
     }
