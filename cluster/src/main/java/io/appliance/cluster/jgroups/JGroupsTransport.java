@@ -192,6 +192,31 @@ public final class JGroupsTransport implements ClusterTransport {
         }, "send to " + node);
     }
 
+    /** Disconnects the channel and connects it again, on a thread of its own; a closed transport ignores it. */
+    @Override
+    public void rejoin() {
+        if (closed.get() || channel == null) {
+            return;
+        }
+        Thread thread = new Thread(() -> {
+            JChannel open = channel;
+            if (open == null || closed.get()) {
+                return;
+            }
+            try {
+                LOG.warn("cluster {}: node {} leaves and joins again for a fresh view", definition.name(), localNode);
+                open.disconnect();
+                if (!closed.get()) {
+                    open.connect(definition.name());
+                }
+            } catch (Exception e) {
+                LOG.error("cluster {}: node {} could not join again: {}", definition.name(), localNode, e.toString());
+            }
+        }, "cluster-rejoin-" + localNode);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     /** Leaves the cluster (a graceful leave when connected); safe to call more than once. */
     @Override
     public void close() {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,8 +25,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.Address;
+import org.jgroups.Event;
 import org.jgroups.Message;
 import org.jgroups.PhysicalAddress;
+import org.jgroups.View;
 import org.jgroups.stack.IpAddress;
 import org.jgroups.stack.Protocol;
 import org.jgroups.util.ByteArray;
@@ -79,6 +82,8 @@ final class SecondRing extends Protocol {
     private final InetSocketAddress localRing1;
     private final List<Peer> peers;
     private final Set<String> peerNames;
+    /** Since when each peer has been a member of the view (the views pass down through this layer). */
+    private final Map<String, Instant> memberSince = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, Peer> peersByRing0Address;
     private final Clock clock;
     private final Duration deadtime;
@@ -167,6 +172,25 @@ final class SecondRing extends Protocol {
         return down_prot.down(message);
     }
 
+    /** Notes the members of each view GMS installs (VIEW_CHANGE passes down through the stack). */
+    @Override
+    public Object down(Event event) {
+        if (event.type() == Event.VIEW_CHANGE) {
+            View view = event.arg();
+            Instant now = clock.instant();
+            Set<String> members = new HashSet<>();
+            for (Address member : view.getMembers()) {
+                String name = NameCache.get(member);
+                if (name != null && peerNames.contains(name)) {
+                    members.add(name);
+                }
+            }
+            memberSince.keySet().retainAll(members);
+            members.forEach(name -> memberSince.putIfAbsent(name, now));
+        }
+        return down_prot.down(event);
+    }
+
     @Override
     public Object up(Message message) {
         heard(0, message.src());
@@ -185,27 +209,33 @@ final class SecondRing extends Protocol {
     }
 
     /**
-     * Each peer on {@code ring} (0 or 1): heard within deadtime, and since when silent. A peer not heard on either ring
-     * (absent, or not seen since this node started) counts as heard: it is not a fault of this ring.
+     * Each member peer on {@code ring} (0 or 1): heard within deadtime, and since when silent. A member silent on both
+     * rings is leaving the view, not a fault of this ring, and counts as heard; peers outside the view are left out.
      */
     List<RingStatus.Peer> peerStates(int ring) {
-        return bothRings().stream().map(states -> states[0].heard() || states[1].heard()
+        return bothRings().stream().filter(Objects::nonNull).map(states -> states[0].heard() || states[1].heard()
                 ? states[ring]
                 : new RingStatus.Peer(states[ring].node(), true, states[ring].silentFor())).toList();
     }
 
-    /** Per peer, in configuration order, its raw state on ring 0 and ring 1. */
+    /**
+     * Per peer, in configuration order, its raw state on ring 0 and ring 1, for the members of the view; a peer that
+     * is not a member is absent (null). A ring counts at most from when the peer became a member: a joining node is
+     * heard on ring1 before ring0's TCP connection carries anything, and that is not a fault.
+     */
     private List<RingStatus.Peer[]> bothRings() {
         Instant now = clock.instant();
         return peers.stream().map(peer -> {
+            Instant since = memberSince.get(peer.name());
             RingStatus.Peer[] states = new RingStatus.Peer[2];
             for (int ring = 0; ring < 2; ring++) {
-                Instant last = lastHeard[ring].get(peer.name());
+                Instant heard = lastHeard[ring].get(peer.name());
+                Instant last = since == null ? heard : heard == null || heard.isBefore(since) ? since : heard;
                 Duration silentFor = last == null || last.isAfter(now) ? Duration.ZERO : Duration.between(last, now);
                 states[ring] = new RingStatus.Peer(peer.name(), last != null && silentFor.compareTo(deadtime) <= 0,
                         silentFor);
             }
-            return states;
+            return since == null ? null : states;
         }).toList();
     }
 
@@ -216,6 +246,9 @@ final class SecondRing extends Protocol {
      */
     void checkRings() {
         for (RingStatus.Peer[] states : bothRings()) {
+            if (states == null) {
+                continue;
+            }
             boolean present = states[0].heard() || states[1].heard();
             for (int ring = 0; ring < 2; ring++) {
                 RingStatus.Peer state = states[ring];

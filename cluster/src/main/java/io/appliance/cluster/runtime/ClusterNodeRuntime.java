@@ -46,6 +46,10 @@ public final class ClusterNodeRuntime {
     private final String localNode;
     private final Clock clock;
     private final ClusterTransport transport;
+    /** A silent coordinator of this many deadtimes makes this node rejoin ({@link #rejoinIfTheCoordinatorIsSilent}). */
+    static final int SILENT_COORDINATOR_DEADTIMES = 3;
+    private Instant viewSince;
+    private Instant lastRejoin;
     private final LocalResourceManager lrm;
     private final AdminStateStore store;
     private final NodeAttributes attributes;
@@ -144,6 +148,7 @@ public final class ClusterNodeRuntime {
         }
         MembershipView previous = view;
         view = newView;
+        viewSince = clock.instant();
         if (previous != null) {
             forgetReportsOfRejoinedNodes(previous, newView);
         }
@@ -211,7 +216,41 @@ public final class ClusterNodeRuntime {
             dirty = true;
         }
         warnLateHeartbeats();
+        rejoinIfTheCoordinatorIsSilent();
         step();
+    }
+
+    /**
+     * A coordinator of this node's view that has sent nothing for {@link #SILENT_COORDINATOR_DEADTIMES} deadtimes is
+     * gone for the membership layer too, unless that layer disagrees with itself (the coordinator installed another
+     * view under the same id, after a merge raced with a partition; JGroups then neither suspects it nor merges):
+     * leave and join again, at most once per that period. Safe: without a majority heard the lease has stopped this
+     * node's resources already.
+     */
+    private void rejoinIfTheCoordinatorIsSilent() {
+        if (view == null || localNode.equals(view.coordinator())) {
+            return;
+        }
+        Instant now = clock.instant();
+        Duration limit = definition.timing().deadtime().multipliedBy(SILENT_COORDINATOR_DEADTIMES);
+        Instant since = latest(reportReceived.get(view.coordinator()), viewSince);
+        if (since == null || Duration.between(since, now).compareTo(limit) <= 0
+                || (lastRejoin != null && Duration.between(lastRejoin, now).compareTo(limit) <= 0)) {
+            return;
+        }
+        lastRejoin = now;
+        String silent = String.format("%.1f s", Duration.between(since, now).toMillis() / 1000.0);
+        LOG.warn("no word from coordinator {} for {} while it is in view {}; leaving and joining the cluster again",
+                view.coordinator(), silent, view.id());
+        emit("warn", view.coordinator(), "coordinator silent for " + silent + "; rejoining the cluster");
+        transport.rejoin();
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
     }
 
     /** From REST: forwarded to the coordinator, or applied at once when this node is the quorate coordinator. */

@@ -17,6 +17,13 @@ public interface ClusterTransport extends AutoCloseable {
 
     void send(String node, byte[] payload);
 
+    /**
+     * Leaves the cluster and joins it again, for a fresh view; returns at once (the new view arrives through the
+     * listener). Called when this node's view has a coordinator that has not been heard for long: the membership
+     * layer no longer agrees with itself (e.g. two views under one view id after a merge raced with a partition).
+     */
+    void rejoin();
+
     @Override
     void close();
 

@@ -74,6 +74,8 @@ public final class InMemoryCluster {
         ClusterTransport.Listener listener;
         MembershipView view;
         boolean alive = true;
+        /** How often the runtime asked to leave and join again. */
+        int rejoins;
         /** Boot order: JGroups lists members oldest first, and the oldest coordinates. */
         final long bootSequence = ++boots;
 
@@ -150,6 +152,11 @@ public final class InMemoryCluster {
     /** Sets a node attribute (every storage node starts with {@code replicated-disk:<r>} = UpToDate). */
     public void setAttribute(String node, String key, String value) {
         nodes.get(node).attributes.put(key, value);
+    }
+
+    /** How often {@code node}'s runtime asked its transport to rejoin. */
+    public int rejoins(String node) {
+        return nodes.get(node).rejoins;
     }
 
     public Optional<MembershipView> view(String node) {
@@ -430,6 +437,12 @@ public final class InMemoryCluster {
                 return;
             }
             network.add(() -> deliver(envelope));
+        }
+
+        /** Counts the request; the kit's views agree with themselves, so the node keeps its view. */
+        @Override
+        public void rejoin() {
+            node.rejoins++;
         }
 
         @Override

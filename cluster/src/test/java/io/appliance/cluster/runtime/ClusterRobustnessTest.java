@@ -86,4 +86,32 @@ class ClusterRobustnessTest {
         assertThat(cluster.status("node1").quorate()).isTrue();
         assertThat(groupOn(cluster, "node1")).isTrue();
     }
+
+    /**
+     * The membership layer can disagree with itself (a coordinator that installed another view under the same id):
+     * the witness still lists node1 as its coordinator but hears nothing from it. After three deadtimes it leaves and
+     * joins again, once per such period; nodes that hear the coordinator, and the coordinator itself, never do.
+     */
+    @Test
+    void aNodeWhoseCoordinatorIsSilentInItsViewRejoinsTheCluster() {
+        InMemoryCluster cluster = new InMemoryCluster(TestClusters.builder().build());
+        cluster.start();
+        cluster.advance(Duration.ofSeconds(3));
+        assertThat(cluster.view("witness").orElseThrow().coordinator()).isEqualTo("node1");
+        cluster.checkInvariant(false);
+
+        cluster.dropMessages(envelope -> envelope.from().equals("node1") && envelope.to().equals("witness"));
+        cluster.advance(Duration.ofSeconds(5));
+        assertThat(cluster.rejoins("witness")).as("within three deadtimes (6 s)").isZero();
+        cluster.advance(Duration.ofSeconds(2));
+        assertThat(cluster.rejoins("witness")).isEqualTo(1);
+        cluster.advance(Duration.ofSeconds(5));
+        assertThat(cluster.rejoins("witness")).as("at most once per three deadtimes").isEqualTo(1);
+        cluster.advance(Duration.ofSeconds(2));
+        assertThat(cluster.rejoins("witness")).isEqualTo(2);
+        assertThat(cluster.rejoins("node1")).isZero();
+        assertThat(cluster.rejoins("node2")).isZero();
+        assertThat(cluster.events("witness")).anySatisfy(event -> assertThat(event.toString())
+                .contains("coordinator silent for"));
+    }
 }

@@ -67,6 +67,12 @@ class ClusterServiceTest {
             }
         }
 
+        /** A one-node cluster is its own coordinator: the runtime never asks. */
+        @Override
+        public void rejoin() {
+            throw new AssertionError("a one-node cluster has no other coordinator to lose");
+        }
+
         @Override
         public void close() {
             closed = true;
