@@ -154,6 +154,20 @@ public final class InMemoryCluster {
         nodes.get(node).attributes.put(key, value);
     }
 
+    /** A started cluster of {@code builder}, settled for 3 s, with the agents' log cleared. */
+    public static InMemoryCluster started(TestClusters.Builder builder) {
+        InMemoryCluster cluster = new InMemoryCluster(builder.build());
+        cluster.start();
+        cluster.advance(Duration.ofSeconds(3));
+        cluster.agents().clearLog();
+        return cluster;
+    }
+
+    /** Every member of {@link TestClusters#GROUP} is started on {@code node}. */
+    public boolean groupOn(String node) {
+        return agents.startedOn(node).containsAll(TestClusters.GROUP);
+    }
+
     /** How often {@code node}'s runtime asked its transport to rejoin. */
     public int rejoins(String node) {
         return nodes.get(node).rejoins;

@@ -9,18 +9,6 @@ import org.junit.jupiter.api.Test;
 
 class ClusterAdminTest {
 
-    private static InMemoryCluster started(TestClusters.Builder builder) {
-        InMemoryCluster cluster = new InMemoryCluster(builder.build());
-        cluster.start();
-        cluster.advance(Duration.ofSeconds(3));
-        cluster.agents().clearLog();
-        return cluster;
-    }
-
-    private static boolean groupOn(InMemoryCluster cluster, String node) {
-        return cluster.agents().startedOn(node).containsAll(TestClusters.GROUP);
-    }
-
     private static void request(InMemoryCluster cluster, String from, AdminChange.Kind kind, String resource,
             String node, boolean enabled) {
         cluster.runtime(from).requestAdminChange(new AdminChange(kind, resource, node, enabled, kind + "-" + node));
@@ -29,10 +17,10 @@ class ClusterAdminTest {
 
     @Test
     void standbyMovesTheGroupAwayAndOnlineFailsItBackWithoutStickiness() {
-        InMemoryCluster cluster = started(TestClusters.builder());
+        InMemoryCluster cluster = InMemoryCluster.started(TestClusters.builder());
 
         request(cluster, "node2", AdminChange.Kind.STANDBY, null, "node1", true);
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
         assertThat(cluster.agents().log()).startsWith("node1 stop vip", "node1 stop target", "node1 stop disk",
                 "node1 stop block", "node2 start block", "node2 start disk", "node2 start target", "node2 start vip");
         assertThat(cluster.status("witness").nodes()).filteredOn(n -> n.name().equals("node1"))
@@ -40,38 +28,38 @@ class ClusterAdminTest {
         assertThat(cluster.runtime("witness").adminState().standbyNodes()).containsExactly("node1");
 
         request(cluster, "witness", AdminChange.Kind.ONLINE, null, "node1", false);
-        assertThat(groupOn(cluster, "node1")).isTrue();
+        assertThat(cluster.groupOn("node1")).isTrue();
     }
 
     @Test
     void stickinessKeepsTheGroupWhereItRunsAfterOnline() {
-        InMemoryCluster cluster = started(TestClusters.builder().stickiness(1000));
+        InMemoryCluster cluster = InMemoryCluster.started(TestClusters.builder().stickiness(1000));
 
         request(cluster, "node1", AdminChange.Kind.STANDBY, null, "node1", true);
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
         request(cluster, "node1", AdminChange.Kind.ONLINE, null, "node1", false);
         cluster.advance(Duration.ofSeconds(3));
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
         assertThat(cluster.agents().startedOn("node1")).doesNotContainAnyElementsOf(TestClusters.GROUP);
     }
 
     @Test
     void moveAndClear() {
-        InMemoryCluster cluster = started(TestClusters.builder());
+        InMemoryCluster cluster = InMemoryCluster.started(TestClusters.builder());
 
         request(cluster, "witness", AdminChange.Kind.MOVE, "g-iscsi", "node2", false);
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
         assertThat(cluster.runtime("node1").adminState().cliConstraints()).extracting(c -> c.id())
                 .containsExactly("cli-prefer-g-iscsi");
 
         request(cluster, "witness", AdminChange.Kind.CLEAR, "g-iscsi", null, false);
-        assertThat(groupOn(cluster, "node1")).isTrue();
+        assertThat(cluster.groupOn("node1")).isTrue();
         assertThat(cluster.runtime("node2").adminState().cliConstraints()).isEmpty();
     }
 
     @Test
     void maintenanceModeStopsStartsAndStopsButMonitorsStillReport() {
-        InMemoryCluster cluster = started(TestClusters.builder());
+        InMemoryCluster cluster = InMemoryCluster.started(TestClusters.builder());
 
         request(cluster, "node2", AdminChange.Kind.MAINTENANCE, null, null, true);
         request(cluster, "node2", AdminChange.Kind.STANDBY, null, "node1", true);
@@ -86,18 +74,18 @@ class ClusterAdminTest {
 
         request(cluster, "node2", AdminChange.Kind.MAINTENANCE, null, null, false);
         cluster.advance(Duration.ofSeconds(2));
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
     }
 
     @Test
     void cleanupForgetsFailures() {
-        InMemoryCluster cluster = started(TestClusters.builder());
+        InMemoryCluster cluster = InMemoryCluster.started(TestClusters.builder());
         cluster.agents().kill("node1", "vip");
         cluster.advance(Duration.ofSeconds(2));
         assertThat(cluster.status("node2").failures()).hasSize(1);
 
         request(cluster, "node2", AdminChange.Kind.CLEANUP, "vip", null, false);
         assertThat(cluster.status("node2").failures()).isEmpty();
-        assertThat(groupOn(cluster, "node1")).isTrue();
+        assertThat(cluster.groupOn("node1")).isTrue();
     }
 }

@@ -31,10 +31,6 @@ class ClusterFailoverTest {
         return cluster;
     }
 
-    private static boolean groupOn(InMemoryCluster cluster, String node) {
-        return cluster.agents().startedOn(node).containsAll(TestClusters.GROUP);
-    }
-
     @Test
     void crashOfTheActiveNodeIsFencedThenTheGroupStartsOnTheSurvivorInOrder() {
         InMemoryCluster cluster = new InMemoryCluster(TestClusters.builder().fenceDevice("ipmi",
@@ -45,7 +41,7 @@ class ClusterFailoverTest {
         cluster.agents().clearLog();
 
         cluster.crash("node1");
-        Duration took = cluster.advanceUntil(Duration.ofSeconds(10), () -> groupOn(cluster, "node2"));
+        Duration took = cluster.advanceUntil(Duration.ofSeconds(10), () -> cluster.groupOn("node2"));
 
         assertThat(device.fenced()).contains("node1");
         assertThat(took).isLessThan(Duration.ofSeconds(5));
@@ -86,7 +82,7 @@ class ClusterFailoverTest {
                 .extracting(ResourceStatus::explanation).first().asString().contains("node1 is UNCLEAN");
 
         cluster.advance(Duration.ofMillis(1));
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
         assertThat(cluster.agents().log("node2", "start")).containsExactlyElementsOf(TestClusters.GROUP);
     }
 
@@ -113,7 +109,7 @@ class ClusterFailoverTest {
         assertThat(node1Empty).isBeforeOrEqualTo(cut.plus(Duration.ofSeconds(4)));
         assertThat(node2Started).isAfter(cut.plus(Duration.ofSeconds(4)));
         cluster.advance(Duration.ofSeconds(1));
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
         assertThat(cluster.status("node1").quorate()).isFalse();
         assertThat(cluster.selfFenced()).isEmpty();
 
@@ -140,7 +136,7 @@ class ClusterFailoverTest {
         assertThat(cluster.status("node1").quorate()).isFalse();
         assertThat(cluster.agents().startedOn("node1")).isEmpty();
         assertThat(cluster.agents().log("node2", "start")).isEmpty();
-        cluster.advanceUntil(Duration.ofSeconds(20), () -> groupOn(cluster, "node2"));
+        cluster.advanceUntil(Duration.ofSeconds(20), () -> cluster.groupOn("node2"));
         assertThat(cluster.now()).isAfterOrEqualTo(cut.plus(Duration.ofSeconds(15)));
     }
 
@@ -154,7 +150,7 @@ class ClusterFailoverTest {
 
         assertThat(cluster.selfFenced()).hasSize(1).first().asString().startsWith("node1");
         assertThat(cluster.alive("node1")).isFalse();
-        cluster.advanceUntil(Duration.ofSeconds(10), () -> groupOn(cluster, "node2"));
+        cluster.advanceUntil(Duration.ofSeconds(10), () -> cluster.groupOn("node2"));
     }
 
     @Test
@@ -173,7 +169,7 @@ class ClusterFailoverTest {
         cluster.runtime("node2").requestAdminChange(
                 new AdminChange(AdminChange.Kind.CLEAR, "g-iscsi", null, false, "clear-1"));
         cluster.advance(Duration.ofSeconds(1));
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
     }
 
     @Test
@@ -181,27 +177,27 @@ class ClusterFailoverTest {
         InMemoryCluster cluster = started(TestClusters.builder(), true);
 
         cluster.crash("node1");
-        cluster.advanceUntil(Duration.ofSeconds(10), () -> groupOn(cluster, "node2"));
+        cluster.advanceUntil(Duration.ofSeconds(10), () -> cluster.groupOn("node2"));
         cluster.setAttribute("node1", "replicated-disk:r0", "Outdated");
         cluster.restart("node1");
         cluster.advance(Duration.ofSeconds(5));
 
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
         assertThat(cluster.agents().startedOn("node1")).doesNotContainAnyElementsOf(TestClusters.GROUP);
         assertThat(cluster.status("node1").resources()).filteredOn(r -> r.id().equals("disk"))
                 .extracting(ResourceStatus::explanation).first().asString().contains("Outdated");
 
         cluster.setAttribute("node1", "replicated-disk:r0", "UpToDate");
         cluster.advance(Duration.ofSeconds(3));
-        assertThat(groupOn(cluster, "node1")).isTrue();
+        assertThat(cluster.groupOn("node1")).isTrue();
     }
 
     @Test
     void aRestartedNodeWithStrayResourcesDoesNotPullTheGroupOffTheNodeThatRunsIt() {
         InMemoryCluster cluster = started(TestClusters.builder().stickiness(200), true);
         cluster.crash("node1");
-        cluster.advanceUntil(Duration.ofSeconds(10), () -> groupOn(cluster, "node2"));
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        cluster.advanceUntil(Duration.ofSeconds(10), () -> cluster.groupOn("node2"));
+        assertThat(cluster.groupOn("node2")).isTrue();
         cluster.agents().clearLog();
 
         // like portblock's state file surviving a reboot: node1's probe finds part of the group running, and
@@ -217,7 +213,7 @@ class ClusterFailoverTest {
         cluster.checkInvariant(true);
         cluster.advance(Duration.ofSeconds(2));
 
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
         assertThat(cluster.agents().log("node2", "stop")).as("the running copy is kept").isEmpty();
     }
 
@@ -225,7 +221,7 @@ class ClusterFailoverTest {
     void aRejoiningNodeIsPlacedOnWhatItReportsAfterRejoiningNotOnItsLastReportBeforeTheCrash() {
         InMemoryCluster cluster = started(TestClusters.builder().stickiness(200), true);
         cluster.crash("node1");
-        cluster.advanceUntil(Duration.ofSeconds(10), () -> groupOn(cluster, "node2"));
+        cluster.advanceUntil(Duration.ofSeconds(10), () -> cluster.groupOn("node2"));
         cluster.agents().clearLog();
 
         // node1's first reports after the restart are late: the others see it join with only the report it
@@ -238,7 +234,7 @@ class ClusterFailoverTest {
         assertThat(cluster.releaseHeld()).isPositive();
         cluster.advance(Duration.ofSeconds(5));
 
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
         assertThat(cluster.agents().log("node2", "stop")).as("stickiness keeps the group where it runs").isEmpty();
         assertThat(cluster.agents().log("node1", "start")).isEmpty();
     }
@@ -248,7 +244,7 @@ class ClusterFailoverTest {
         // no fence device: the isolated node1 stops its resources, stays up, and node2 takes over after the watchdog
         InMemoryCluster cluster = started(TestClusters.builder().stickiness(200), false);
         cluster.isolate("node1");
-        cluster.advanceUntil(Duration.ofSeconds(15), () -> groupOn(cluster, "node2"));
+        cluster.advanceUntil(Duration.ofSeconds(15), () -> cluster.groupOn("node2"));
         cluster.agents().clearLog();
 
         // the healed view is led by node1 (the oldest, as a JGroups merge may choose); node2's reports are late
@@ -261,7 +257,7 @@ class ClusterFailoverTest {
         assertThat(cluster.releaseHeld()).isPositive();
         cluster.advance(Duration.ofSeconds(5));
 
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
         assertThat(cluster.agents().log("node2", "stop")).as("stickiness keeps the group where it runs").isEmpty();
     }
 }

@@ -14,21 +14,9 @@ import org.junit.jupiter.api.Test;
 
 class ClusterFailureTest {
 
-    private static InMemoryCluster started(TestClusters.Builder builder) {
-        InMemoryCluster cluster = new InMemoryCluster(builder.build());
-        cluster.start();
-        cluster.advance(Duration.ofSeconds(3));
-        cluster.agents().clearLog();
-        return cluster;
-    }
-
-    private static boolean groupOn(InMemoryCluster cluster, String node) {
-        return cluster.agents().startedOn(node).containsAll(TestClusters.GROUP);
-    }
-
     @Test
     void aMonitorFailureRestartsInPlaceThenMovesAtTheMigrationThreshold() {
-        InMemoryCluster cluster = started(TestClusters.builder().migrationThreshold(2));
+        InMemoryCluster cluster = InMemoryCluster.started(TestClusters.builder().migrationThreshold(2));
 
         cluster.agents().kill("node1", "disk");
         cluster.advance(Duration.ofSeconds(2));
@@ -44,7 +32,7 @@ class ClusterFailureTest {
 
         cluster.agents().clearLog();
         cluster.agents().kill("node1", "disk");
-        cluster.advanceUntil(Duration.ofSeconds(5), () -> groupOn(cluster, "node2"));
+        cluster.advanceUntil(Duration.ofSeconds(5), () -> cluster.groupOn("node2"));
         assertThat(cluster.agents().log("node2", "start")).containsExactlyElementsOf(TestClusters.GROUP);
         assertThat(cluster.agents().startedOn("node1")).doesNotContainAnyElementsOf(TestClusters.GROUP);
         assertThat(cluster.status("node1").resources()).filteredOn(r -> r.id().equals("disk"))
@@ -53,7 +41,7 @@ class ClusterFailureTest {
 
     @Test
     void aFailureExpiresAfterTheFailureTimeout() {
-        InMemoryCluster cluster = started(TestClusters.builder().failureTimeout(Duration.ofSeconds(10)));
+        InMemoryCluster cluster = InMemoryCluster.started(TestClusters.builder().failureTimeout(Duration.ofSeconds(10)));
 
         cluster.agents().kill("node1", "vip");
         cluster.advance(Duration.ofSeconds(2));
@@ -65,7 +53,7 @@ class ClusterFailureTest {
 
     @Test
     void aHungMonitorTimesOutAndCountsAsAFailure() {
-        InMemoryCluster cluster = started(TestClusters.builder());
+        InMemoryCluster cluster = InMemoryCluster.started(TestClusters.builder());
 
         cluster.agents().hang("node1", "vip", "monitor");
         cluster.advance(Duration.ofMillis(3500));
@@ -76,7 +64,7 @@ class ClusterFailureTest {
         assertThat(cluster.status("node1").failures()).extracting(FailureRecord::resource, FailureRecord::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("vip", OcfStatus.TIMEOUT));
         assertThat(cluster.agents().log()).contains("node1 stop vip", "node1 start vip");
-        assertThat(groupOn(cluster, "node1")).isTrue();
+        assertThat(cluster.groupOn("node1")).isTrue();
     }
 
     @Test
@@ -90,7 +78,7 @@ class ClusterFailureTest {
 
         cluster.runtime("node2").requestAdminChange(
                 new AdminChange(AdminChange.Kind.MOVE, "g-iscsi", "node2", false, "move-1"));
-        cluster.advanceUntil(Duration.ofSeconds(10), () -> groupOn(cluster, "node2"));
+        cluster.advanceUntil(Duration.ofSeconds(10), () -> cluster.groupOn("node2"));
 
         assertThat(device.fenced()).contains("node1");
         assertThat(cluster.alive("node1")).isFalse();
@@ -98,7 +86,7 @@ class ClusterFailureTest {
 
     @Test
     void aStopFailureWithoutFenceDeviceBlocksTheGroup() {
-        InMemoryCluster cluster = started(TestClusters.builder());
+        InMemoryCluster cluster = InMemoryCluster.started(TestClusters.builder());
         cluster.agents().script("node1", "vip", "stop", AgentResult.failed("address busy"));
 
         cluster.runtime("node1").requestAdminChange(
@@ -118,7 +106,7 @@ class ClusterFailureTest {
         InMemoryCluster cluster = new InMemoryCluster(TestClusters.builder().build());
         cluster.agents().script("node1", "target", "start", AgentResult.failed("port in use"));
         cluster.start();
-        cluster.advanceUntil(Duration.ofSeconds(10), () -> groupOn(cluster, "node2"));
+        cluster.advanceUntil(Duration.ofSeconds(10), () -> cluster.groupOn("node2"));
 
         assertThat(cluster.agents().startedOn("node1")).doesNotContainAnyElementsOf(TestClusters.GROUP);
         assertThat(cluster.agents().log("node1", "stop")).containsExactly("target", "disk", "block");
@@ -128,10 +116,10 @@ class ClusterFailureTest {
 
     @Test
     void onFailStandbyPutsTheNodeInStandby() {
-        InMemoryCluster cluster = started(TestClusters.builder().monitorOnFail(io.appliance.config.cluster.OnFail.STANDBY));
+        InMemoryCluster cluster = InMemoryCluster.started(TestClusters.builder().monitorOnFail(io.appliance.config.cluster.OnFail.STANDBY));
 
         cluster.agents().kill("node1", "vip");
-        cluster.advanceUntil(Duration.ofSeconds(5), () -> groupOn(cluster, "node2"));
+        cluster.advanceUntil(Duration.ofSeconds(5), () -> cluster.groupOn("node2"));
 
         assertThat(cluster.runtime("node2").adminState().standbyNodes()).containsExactly("node1");
     }

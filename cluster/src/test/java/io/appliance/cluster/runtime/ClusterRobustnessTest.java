@@ -10,10 +10,6 @@ import org.junit.jupiter.api.Test;
 
 class ClusterRobustnessTest {
 
-    private static boolean groupOn(InMemoryCluster cluster, String node) {
-        return cluster.agents().startedOn(node).containsAll(TestClusters.GROUP);
-    }
-
     @Test
     void aNodeWithAnotherConfigurationIsExcluded() {
         InMemoryCluster cluster = new InMemoryCluster(TestClusters.builder().build());
@@ -46,7 +42,7 @@ class ClusterRobustnessTest {
 
         cluster.dropMessages(envelope -> false);
         cluster.advance(Duration.ofSeconds(1));
-        assertThat(groupOn(cluster, "node1")).isTrue();
+        assertThat(cluster.groupOn("node1")).isTrue();
         assertThat(cluster.agents().startedOn("node2")).containsExactly("dummy");
     }
 
@@ -61,11 +57,11 @@ class ClusterRobustnessTest {
         cluster.runtime("node1").requestAdminChange(
                 new AdminChange(AdminChange.Kind.MOVE, "g-iscsi", "node2", false, "m"));
         cluster.advance(Duration.ofSeconds(2));
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
 
         assertThat(cluster.releaseHeld()).isPositive();
         cluster.advance(Duration.ofSeconds(2));
-        assertThat(groupOn(cluster, "node2")).isTrue();
+        assertThat(cluster.groupOn("node2")).isTrue();
     }
 
     @Test
@@ -84,7 +80,7 @@ class ClusterRobustnessTest {
 
         assertThat(cluster.alive("node1")).isTrue();
         assertThat(cluster.status("node1").quorate()).isTrue();
-        assertThat(groupOn(cluster, "node1")).isTrue();
+        assertThat(cluster.groupOn("node1")).isTrue();
     }
 
     /**
