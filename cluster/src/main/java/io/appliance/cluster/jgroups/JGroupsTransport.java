@@ -33,7 +33,6 @@ import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
-import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
@@ -61,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * node has a ring1 address, {@link SecondRing} (every message also goes as a UDP datagram over ring1 to the nodes
  * that have one, so a node is lost only when both rings are silent); TCPPING with every configured node's ring0
  * address; FD_SOCK2 (a killed process is seen when its socket closes); FD_ALL3
- * ({@code timeout = deadtime}, {@code interval = keepalive}) for hung or cut-off nodes; VERIFY_SUSPECT2; AES/GCM
+ * ({@code timeout = deadtime}, {@code interval = keepalive}; initdead during the first initdead after start, see
+ * {@link InitdeadFailureDetection}) for hung or cut-off nodes; VERIFY_SUSPECT2; AES/GCM
  * encryption with a key derived from the shared secret ({@link GcmSymEncrypt}); SERIALIZE, so that headers are
  * encrypted and authenticated too; MERGE3 (above the encryption, so a node with another key never triggers a
  * merge attempt); NAKACK2, UNICAST3, STABLE, GMS (JGroups' own view order: the oldest member coordinates), UFC,
@@ -86,9 +86,13 @@ public final class JGroupsTransport implements ClusterTransport {
     private static final Duration MAX_VERIFY_SUSPECT = Duration.ofMillis(500);
     private static final Duration MERGE_MIN_INTERVAL = Duration.ofSeconds(1);
     private static final Duration MERGE_MAX_INTERVAL = Duration.ofSeconds(3);
-    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * JGroups' default: a coordinator busy starting its own JVM can take more than a second to answer, and a joiner
+     * that gives up too early starts alone while the coordinator has already put it in its view.
+     */
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(2);
     /** A node whose join requests go unanswered (e.g. it holds another key) starts alone after this many. */
-    private static final int MAX_JOIN_ATTEMPTS = 3;
+    private static final int MAX_JOIN_ATTEMPTS = 5;
     private static final Duration SEND_DRAIN_TIMEOUT = Duration.ofSeconds(1);
 
     private final ClusterDefinition definition;
@@ -342,7 +346,7 @@ public final class JGroupsTransport implements ClusterTransport {
         }
         stack.add(new TCPPING().setInitialHosts(initialHosts).setPortRange(0));
         stack.add(new FD_SOCK2());
-        stack.add(new FD_ALL3().setTimeout(timing.deadtime().toMillis()).setInterval(keepalive));
+        stack.add(new InitdeadFailureDetection(timing.keepalive(), timing.deadtime(), timing.initdead(), clock));
         stack.add(new VERIFY_SUSPECT2().setTimeout(Math.min(keepalive, MAX_VERIFY_SUSPECT.toMillis())));
         stack.add(new GcmSymEncrypt(new SecretKeySpec(deriveKey(definition), "AES")));
         stack.add(new SERIALIZE());

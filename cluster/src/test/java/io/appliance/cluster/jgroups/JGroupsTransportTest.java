@@ -9,6 +9,7 @@ import io.appliance.cluster.runtime.MembershipView;
 import io.appliance.config.cluster.ClusterDefinition;
 import io.appliance.config.cluster.ClusterNodeDefinition;
 import io.appliance.config.cluster.ClusterTransportKind;
+import io.appliance.config.cluster.HeartbeatTiming;
 import io.appliance.config.cluster.NodeRole;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,6 +67,17 @@ class JGroupsTransportTest {
         assertThat(await(FORM_LIMIT, () -> recorders.stream().allMatch(r -> hasView(r, all))))
                 .as("views: %s", recorders.get(0).views).isTrue();
         return recorders;
+    }
+
+    /** Two nodes of a cluster with this timing, started and formed. */
+    private List<Recorder> startFormedPair(String cluster, int basePort, HeartbeatTiming timing) throws Exception {
+        ClusterDefinition definition = TestClusters.definition(cluster, ClusterTransportKind.TCP, basePort, 2,
+                TestClusters.SECRET);
+        return startFormed(TestClusters.withTiming(definition, timing), "node1", "node2");
+    }
+
+    private static HeartbeatTiming withInitdead(HeartbeatTiming timing, Duration initdead) {
+        return new HeartbeatTiming(timing.keepalive(), timing.warntime(), timing.deadtime(), initdead);
     }
 
     private static boolean hasView(Recorder recorder, List<String> members) {
@@ -318,6 +330,45 @@ class JGroupsTransportTest {
         assertThat(await(definition.timing().deadtime().multipliedBy(3),
                 () -> hasView(node1, List.of("node1")) && hasView(node2, List.of("node2")))).isTrue();
         assertThat(transports.get(0).ringStatus().get(0).faultFree()).as("node2 left the view").isFalse();
+    }
+
+    @Test
+    void duringInitdeadACutMemberStaysInTheViewUntilTheGraceIsOver() throws Exception {
+        HeartbeatTiming timing = withInitdead(TestClusters.TIMING, Duration.ofSeconds(8));
+        long startedAt = System.nanoTime();
+        List<Recorder> formed = startFormedPair("initdead", 30400, timing);
+        Recorder node1 = formed.get(0);
+        Recorder node2 = formed.get(1);
+
+        transports.forEach(JGroupsTransportTest::cutRing0);
+        boolean split = await(timing.initdead().plus(timing.deadtime()).plusSeconds(5),
+                () -> hasView(node1, List.of("node1")) || hasView(node2, List.of("node2")));
+        Duration sinceStart = Duration.ofNanos(System.nanoTime() - startedAt);
+        System.out.println("[measure] cut during initdead " + timing.initdead().toMillis() + " ms: view split "
+                + sinceStart.toMillis() + " ms after start");
+        assertThat(split).as("views: %s / %s", node1.views, node2.views).isTrue();
+        // each transport's grace began after startedAt, and a member is suspected no earlier than the grace's end
+        assertThat(sinceStart).isGreaterThanOrEqualTo(timing.initdead());
+    }
+
+    @Test
+    void afterInitdeadACutMemberLeavesTheViewAfterAboutDeadtime() throws Exception {
+        HeartbeatTiming timing = withInitdead(TestClusters.TIMING, Duration.ofSeconds(6));
+        long startedAt = System.nanoTime();
+        List<Recorder> formed = startFormedPair("afterinitdead", 30700, timing);
+        long graceLeft = timing.initdead().toNanos() - (System.nanoTime() - startedAt);
+        if (graceLeft > 0) {
+            Thread.sleep(Duration.ofNanos(graceLeft).toMillis() + timing.keepalive().toMillis());
+        }
+
+        long cutAt = System.nanoTime();
+        transports.forEach(JGroupsTransportTest::cutRing0);
+        boolean split = await(timing.initdead().plusSeconds(5),
+                () -> hasView(formed.get(0), List.of("node1")) && hasView(formed.get(1), List.of("node2")));
+        Duration detection = Duration.ofNanos(System.nanoTime() - cutAt);
+        System.out.println("[measure] cut after initdead: view split after " + detection.toMillis() + " ms");
+        assertThat(split).as("views: %s / %s", formed.get(0).views, formed.get(1).views).isTrue();
+        assertThat(detection).isLessThan(timing.deadtime().plusSeconds(2));
     }
 
     @Test

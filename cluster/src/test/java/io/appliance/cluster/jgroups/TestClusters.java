@@ -18,10 +18,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
-/** Loopback clusters for the transport tests: node i listens on 127.0.0.1:(basePort + i). */
+/**
+ * Loopback clusters for the transport tests: node i listens on 127.0.0.1:(basePort + i). Their initdead is their
+ * deadtime (no start-up grace), since the tests measure detection right after the nodes start.
+ */
 final class TestClusters {
 
     static final String SECRET = "s3cret-for-tests";
+    static final HeartbeatTiming TIMING = new HeartbeatTiming(HeartbeatTiming.defaults().keepalive(),
+            HeartbeatTiming.defaults().warntime(), HeartbeatTiming.defaults().deadtime(),
+            HeartbeatTiming.defaults().deadtime());
 
     private TestClusters() {
     }
@@ -47,9 +53,16 @@ final class TestClusters {
 
     private static ClusterDefinition definition(String clusterName, ClusterTransportKind kind,
             List<ClusterNodeDefinition> nodes, String secret) {
-        return new ClusterDefinition(clusterName, kind, 7800, HeartbeatTiming.defaults(),
+        return new ClusterDefinition(clusterName, kind, 7800, TIMING,
                 new AuthKey(AuthMethod.SHA256, secret), QuorumOptions.defaults(), FencingOptions.defaults(), nodes,
                 ResourceConfiguration.empty());
+    }
+
+    /** The same cluster with another heartbeat timing. */
+    static ClusterDefinition withTiming(ClusterDefinition definition, HeartbeatTiming timing) {
+        return new ClusterDefinition(definition.name(), definition.transport(), definition.port(), timing,
+                definition.authKey(), definition.quorum(), definition.fencing(), definition.nodes(),
+                definition.resources());
     }
 
     /** Records what one transport delivers. */

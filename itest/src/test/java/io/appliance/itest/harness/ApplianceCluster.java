@@ -206,7 +206,59 @@ public final class ApplianceCluster implements AutoCloseable {
             awaitStartedOn(observer, unit, node, limit);
             observer.post("/cluster/resources/" + unit + "/clear", null);
         }
+        awaitFormed(limit);
         return awaitStartedOn(observer, unit, node, limit);
+    }
+
+    /**
+     * Waits until the cluster has formed: every running node is quorate in the same view and sees every running
+     * node online or standby. A fault injected before that hits a membership still settling (three JVMs starting on
+     * two cores can form two views at first, which MERGE3 joins a few seconds later), not the steady state that the
+     * test means to disturb.
+     */
+    public void awaitFormed(Duration limit) throws IOException, InterruptedException {
+        List<ClusterNode> running = nodes.values().stream().filter(ClusterNode::isAlive).toList();
+        long deadline = System.nanoTime() + limit.toNanos();
+        String last = "no status yet";
+        while (true) {
+            Optional<String> why = notFormed(running);
+            if (why.isEmpty()) {
+                return;
+            }
+            last = why.get();
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("cluster not formed within " + limit + ": " + last);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** Why the running nodes have not formed one cluster; empty when they have. */
+    private static Optional<String> notFormed(List<ClusterNode> running) throws InterruptedException {
+        Long viewId = null;
+        for (ClusterNode node : running) {
+            JsonNode status;
+            try {
+                status = node.status();
+            } catch (IOException | AssertionError e) {
+                return Optional.of(node.name() + ": " + e.getMessage());
+            }
+            if (!status.path("quorate").asBoolean()) {
+                return Optional.of(node.name() + " not quorate: " + status.path("quorum"));
+            }
+            long id = status.path("viewId").asLong(-1);
+            if (viewId != null && viewId != id) {
+                return Optional.of(node.name() + " in view " + id + ", another node in view " + viewId);
+            }
+            viewId = id;
+            for (ClusterNode peer : running) {
+                String state = nodeState(status, peer.name());
+                if (!state.equals("online") && !state.equals("standby")) {
+                    return Optional.of(node.name() + " sees " + peer.name() + " " + state);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**
