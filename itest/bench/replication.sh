@@ -13,18 +13,22 @@
 # Each measurement runs --runs times (default 3); medians are printed. The LUNs are written once
 # (untimed) before the write measurements, so all of them measure overwrites.
 #
-# usage: [APPLIANCE_JAVA_OPTS=...] itest/bench/replication.sh [--runs N] [--size-gib N] [--ops N]
+# --writes-only measures the 4 KiB writes alone (one untimed initial sync; no iperf3, fio or resync figures).
+#
+# usage: [APPLIANCE_JAVA_OPTS=...] itest/bench/replication.sh [--runs N] [--size-gib N] [--ops N] [--writes-only]
 set -euo pipefail
 
 runs=3
 size_gib=1
 ops=50000
+writes_only=no
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --size-gib) size_gib="$2"; shift 2 ;;
     --ops) ops="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --writes-only) writes_only=yes; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -283,7 +287,8 @@ start_node 1; start_node 2
 
 echo "bench: link and disk" >&2
 iperf_runs=(); fio_runs=()
-for run in $(seq 1 "$runs"); do
+link_runs="$([[ "$writes_only" == yes ]] && echo 0 || echo "$runs")"
+for run in $(seq 1 "$link_runs"); do
   in_ns 1 timeout 120 iperf3 -s -1 -B "$addr1" -p 5201 >/dev/null 2>&1 &
   iperf_server=$!
   result=failed
@@ -310,7 +315,7 @@ for resource in rc ra; do
   await "connected" connected 1 "$resource"
 done
 resync_time_runs=(); resync_status_runs=()
-for run in $(seq 1 "$runs"); do
+for run in $(seq 1 "$([[ "$writes_only" == yes ]] && echo 1 || echo "$runs")"); do
   read -r by_time by_status <<<"$(full_resync rc "$([[ $run == 1 ]] && echo yes || echo no)")"
   resync_time_runs+=("$by_time"); resync_status_runs+=("$by_status")
   echo "bench: run $run: full resync $by_time MB/s by time, $by_status MB/s by status" >&2
@@ -336,7 +341,7 @@ await "ra in sync" in_sync 1 ra
 
 echo "bench: bitmap resyncs" >&2
 moved_runs=(); changed=0
-for run in $(seq 1 "$runs"); do
+for run in $(seq 1 "$link_runs"); do
   read -r moved changed <<<"$(bitmap_resync)"
   moved_runs+=("$moved")
   echo "bench: run $run: bitmap resync moved $moved bytes for $changed changed" >&2
@@ -351,6 +356,7 @@ printf '\n%-52s %12s %8s\n' "measurement (median of $runs, ${size_gib} GiB disks
 printf '%-52s %12s %8s\n' "4 KiB scattered write QD32, unreplicated LUN (IOPS)" "${iops[plain]}" "1.00"
 printf '%-52s %12s %8s\n' "4 KiB scattered write QD32, protocol C (IOPS)" "${iops[rc]}" "$(ratio "${iops[rc]}" "${iops[plain]}")"
 printf '%-52s %12s %8s\n' "4 KiB scattered write QD32, protocol A (IOPS)" "${iops[ra]}" "$(ratio "${iops[ra]}" "${iops[plain]}")"
+if [[ "$writes_only" == yes ]]; then exit 0; fi
 printf '%-52s %12s %8s\n' "iperf3 between the namespaces (MB/s)" "$link" "1.00"
 printf '%-52s %12s %8s\n' "fio 1 MiB sequential direct write (MB/s)" "$disk" "1.00"
 printf '%-52s %12s %8s\n' "full resync, size / time to UpToDate (MB/s)" "$resync" \

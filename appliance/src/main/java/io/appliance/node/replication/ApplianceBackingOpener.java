@@ -13,7 +13,7 @@ import java.util.concurrent.Executor;
 
 /**
  * Opens a resource's backing volume the way LUNs open theirs: an absolute path through
- * {@link FileBlockDevice} on the LUN I/O threads, {@code POOL/LV} through the node's
+ * {@link FileBlockDevice} on the LUN I/O threads (with direct writes, unlike a LUN file), {@code POOL/LV} through the node's
  * {@link VolumeManager} (device node or extent map, as the {@code lvm} section says). Blocks of
  * {@value LunSpec#BLOCK_SIZE} bytes. A disk the definition left relative was resolved against the
  * state directory when the configuration was read.
@@ -36,7 +36,10 @@ final class ApplianceBackingOpener implements BackingOpener {
                 throw new IOException("disk " + disk + " does not exist; create it, or give the host a size to create it");
             }
             try {
-                return FileBlockDevice.open(path, LunSpec.BLOCK_SIZE, false, ioExecutor);
+                // DRBD writes to its backing device below any page cache: a write is done (and, under
+                // protocol C, acknowledged by the peer) when the disk took it, not when it sits in RAM
+                return FileBlockDevice.open(path, LunSpec.BLOCK_SIZE, false, ioExecutor,
+                        FileBlockDevice.WriteCaching.DIRECT);
             } catch (IllegalArgumentException e) {
                 throw new IOException("cannot use disk " + disk + ": " + e.getMessage(), e);
             }

@@ -1,5 +1,6 @@
 package io.appliance.iscsi.block;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -33,8 +34,32 @@ import java.util.concurrent.RejectedExecutionException;
  * file system punches holes is probed once at open (a punch past the end of the file); when it
  * does not, or the device is read-only, discard does nothing and {@link #discardZeroes()} is
  * false.
+ *
+ * <p>Write caching ({@link WriteCaching}): LUN files write through the page cache; a replicated
+ * disk's backing writes past it with O_DIRECT, as DRBD's writes to its backing device do.
  */
 public final class FileBlockDevice implements BlockDevice, AllocationMap {
+
+    /** How writes reach the file. Reads always go through the page cache. */
+    public enum WriteCaching {
+        /** Through the page cache (write-back: durable after a flush, or at once with FUA). */
+        BUFFERED,
+        /**
+         * A write whose offset and length are multiples of the file system's block goes to the disk
+         * with O_DIRECT, bypassing the page cache, as DRBD writes to its backing device: it is
+         * complete when the device took it (still durable only after a flush, or with FUA, on a
+         * device with a volatile cache). Other writes use the page cache; the kernel keeps the two
+         * coherent (a direct write writes back and drops the cached pages it overlaps). Where the
+         * file system refuses O_DIRECT, every write is buffered ({@link #directWrites()} false).
+         */
+        DIRECT
+    }
+
+    /** The largest piece one direct write copies at a time (per I/O thread, one aligned buffer of this size). */
+    private static final int DIRECT_PIECE_BYTES = 1 << 20;
+    /** Alignment of the direct-write buffers; file systems whose block is larger get buffered writes. */
+    private static final int DIRECT_BUFFER_ALIGNMENT = 4096;
+    private static final ThreadLocal<ByteBuffer> DIRECT_BUFFER = new ThreadLocal<>();
 
     private final Path file;
     private final int blockSize;
@@ -42,14 +67,20 @@ public final class FileBlockDevice implements BlockDevice, AllocationMap {
     private volatile long size;
     private final Executor ioExecutor;
     private volatile FileChannel channel;
+    /** The O_DIRECT channel for aligned writes; null when writes are buffered. */
+    private volatile FileChannel directChannel;
+    /** The file system's block: direct writes need offsets and lengths that are multiples of it. */
+    private final int directAlignment;
     private final Object reopenLock = new Object();
     private final RequestGate gate = new RequestGate(this::closeChannel);
     /** Punch-hole and hole-finding handle; null when the file system cannot punch holes or read-only. */
     private final FileSpace space;
 
     private FileBlockDevice(Path file, int blockSize, boolean readOnly, long size, FileChannel channel,
-            Executor ioExecutor, FileSpace space) {
+            Executor ioExecutor, FileSpace space, FileChannel directChannel, int directAlignment) {
         this.space = space;
+        this.directChannel = directChannel;
+        this.directAlignment = directAlignment;
         this.file = file;
         this.blockSize = blockSize;
         this.readOnly = readOnly;
@@ -68,21 +99,61 @@ public final class FileBlockDevice implements BlockDevice, AllocationMap {
      */
     public static FileBlockDevice open(Path file, int blockSize, boolean readOnly, Executor ioExecutor)
             throws IOException {
+        return open(file, blockSize, readOnly, ioExecutor, WriteCaching.BUFFERED);
+    }
+
+    /** As {@link #open(Path, int, boolean, Executor)}, with writes cached as {@code caching} says. */
+    public static FileBlockDevice open(Path file, int blockSize, boolean readOnly, Executor ioExecutor,
+            WriteCaching caching) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(ioExecutor, "ioExecutor");
+        Objects.requireNonNull(caching, "caching");
         checkBlockSize(blockSize);
         FileChannel channel = openChannel(file, readOnly);
+        FileChannel direct = null;
         try {
             long size = channel.size() / blockSize * blockSize;
             if (size == 0) {
                 throw new IllegalArgumentException("file " + file + " is smaller than one block of " + blockSize);
             }
+            int alignment = directAlignment(file);
+            if (caching == WriteCaching.DIRECT && !readOnly && alignment > 0) {
+                direct = openDirectChannel(file);
+            }
             return new FileBlockDevice(file, blockSize, readOnly, size, channel, ioExecutor,
-                readOnly ? null : openSpace(file, channel.size(), blockSize));
+                readOnly ? null : openSpace(file, channel.size(), blockSize), direct, alignment);
         } catch (IOException | RuntimeException e) {
             channel.close();
+            if (direct != null) {
+                direct.close();
+            }
             throw e;
         }
+    }
+
+    /** The file system's block when direct writes can use our aligned buffers, else 0. */
+    private static int directAlignment(Path file) {
+        try {
+            long block = Files.getFileStore(file).getBlockSize();
+            boolean usable = block > 0 && block <= DIRECT_BUFFER_ALIGNMENT && Long.bitCount(block) == 1;
+            return usable ? (int) block : 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return 0;
+        }
+    }
+
+    /** A write-only O_DIRECT channel, or null when the file system refuses O_DIRECT (tmpfs on older kernels). */
+    private static FileChannel openDirectChannel(Path file) {
+        try {
+            return FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    /** Whether aligned writes bypass the page cache (asked for, and the file system allows it). */
+    public boolean directWrites() {
+        return directChannel != null;
     }
 
     /**
@@ -196,7 +267,11 @@ public final class FileBlockDevice implements BlockDevice, AllocationMap {
             return CompletableFuture.failedFuture(new IOException("device " + file + " is read-only"));
         }
         return submit(offset, src.remaining(), () -> {
-            PositionalIo.writeFully(currentChannel(), src, offset);
+            if (directChannel != null && offset % directAlignment == 0 && src.remaining() % directAlignment == 0) {
+                writeDirect(src, offset);
+            } else {
+                PositionalIo.writeFully(currentChannel(), src, offset);
+            }
             if (forceUnitAccess) {
                 currentChannel().force(false);
             }
@@ -284,7 +359,8 @@ public final class FileBlockDevice implements BlockDevice, AllocationMap {
 
     @Override
     public String toString() {
-        return "FileBlockDevice[" + file + ", " + size + " bytes, block " + blockSize + (readOnly ? ", read-only]" : "]");
+        return "FileBlockDevice[" + file + ", " + size + " bytes, block " + blockSize + (readOnly ? ", read-only" : "")
+                + (directWrites() ? ", direct writes]" : "]");
     }
 
     private String checkRange(long offset, long length) {
@@ -318,18 +394,60 @@ public final class FileBlockDevice implements BlockDevice, AllocationMap {
         return done;
     }
 
+    /**
+     * Copies {@code src} into this thread's aligned buffer piece by piece and writes each piece with
+     * O_DIRECT (the JDK wants the buffer, the position and the length aligned to the block).
+     */
+    private void writeDirect(ByteBuffer src, long offset) throws IOException {
+        ByteBuffer pieces = src.duplicate();
+        long at = offset;
+        while (pieces.hasRemaining()) {
+            int piece = Math.min(pieces.remaining(), DIRECT_PIECE_BYTES);
+            ByteBuffer aligned = directBuffer();
+            aligned.clear().limit(piece);
+            aligned.put(pieces.slice(pieces.position(), piece)).flip();
+            PositionalIo.writeFully(currentDirectChannel(), aligned, at);
+            pieces.position(pieces.position() + piece);
+            at += piece;
+        }
+        src.position(src.limit());
+    }
+
+    private static ByteBuffer directBuffer() {
+        ByteBuffer buffer = DIRECT_BUFFER.get();
+        if (buffer == null) {
+            buffer = ByteBuffer.allocateDirect(DIRECT_PIECE_BYTES + DIRECT_BUFFER_ALIGNMENT)
+                    .alignedSlice(DIRECT_BUFFER_ALIGNMENT);
+            DIRECT_BUFFER.set(buffer);
+        }
+        return buffer;
+    }
+
     /** The open channel; reopens the file if an interrupted I/O thread made the JDK close it. */
     private FileChannel currentChannel() throws IOException {
         FileChannel current = channel;
-        if (current.isOpen()) {
-            return current;
-        }
+        return current.isOpen() ? current : reopen(false);
+    }
+
+    /** The open O_DIRECT channel, reopened as {@link #currentChannel()} is. */
+    private FileChannel currentDirectChannel() throws IOException {
+        FileChannel current = directChannel;
+        return current.isOpen() ? current : reopen(true);
+    }
+
+    private FileChannel reopen(boolean direct) throws IOException {
         synchronized (reopenLock) {
             if (gate.closeRequested() && gate.drained()) {
                 throw new ClosedChannelException();
             }
+            Thread.interrupted(); // a pending interrupt would close the new channel at once
+            if (direct) {
+                if (!directChannel.isOpen()) {
+                    directChannel = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+                }
+                return directChannel;
+            }
             if (!channel.isOpen()) {
-                Thread.interrupted(); // a pending interrupt would close the new channel at once
                 channel = openChannel(file, readOnly);
             }
             return channel;
@@ -344,6 +462,9 @@ public final class FileBlockDevice implements BlockDevice, AllocationMap {
         synchronized (reopenLock) {
             try {
                 channel.close();
+                if (directChannel != null) {
+                    directChannel.close();
+                }
             } catch (IOException e) {
                 // nothing left to tell: the device is closed and every request has completed
             }

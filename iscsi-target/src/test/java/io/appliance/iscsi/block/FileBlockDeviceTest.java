@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -196,6 +198,96 @@ class FileBlockDeviceTest {
             await(device.read(0, back));
             assertThat(back.array()).isEqualTo(data);
         }
+    }
+
+    @Test
+    void directWritesBypassThePageCacheAndStayCoherentWithBufferedOnes() throws Exception {
+        Path file = dir.resolve("direct.img");
+        FileBlockDevice.create(file, 8 << 20, 512, io).close();
+        try (FileBlockDevice device = FileBlockDevice.open(file, 512, false, io, FileBlockDevice.WriteCaching.DIRECT)) {
+            assertThat(device.directWrites()).as("this file system takes O_DIRECT").isEqualTo(jdkOpensDirect(file));
+            if (device.directWrites()) {
+                assertThat(openFlagsOf(file)).as("one descriptor of the file has O_DIRECT")
+                        .anyMatch(flags -> (flags & O_DIRECT) != 0);
+            }
+            byte[] page = filled(4096, 0x11);
+            await(device.write(8192, ByteBuffer.wrap(page), false));
+            assertThat(readBack(device, 8192, 4096)).isEqualTo(page);
+
+            // a 512-byte write is not aligned to the file system's block: it goes through the page cache
+            byte[] sector = filled(512, 0x22);
+            await(device.write(8192 + 512, ByteBuffer.wrap(sector), false));
+            byte[] mixed = page.clone();
+            System.arraycopy(sector, 0, mixed, 512, 512);
+            assertThat(readBack(device, 8192, 4096)).isEqualTo(mixed);
+
+            // a direct write over the cached page: later reads see it, not the page cache's old copy
+            byte[] again = filled(4096, 0x33);
+            await(device.write(8192, ByteBuffer.wrap(again), true));
+            assertThat(readBack(device, 8192, 4096)).isEqualTo(again);
+
+            // more than one piece of the per-thread buffer, from a heap buffer with a position
+            byte[] large = new byte[(3 << 20) + 4096];
+            new java.util.Random(5).nextBytes(large);
+            ByteBuffer src = ByteBuffer.allocate(large.length + 100).position(100);
+            src.put(large).position(100);
+            await(device.write(1 << 20, src, false));
+            assertThat(src.hasRemaining()).as("the write consumed its buffer").isFalse();
+            await(device.flush());
+            assertThat(readBack(device, 1 << 20, large.length)).isEqualTo(large);
+            try (FileChannel independent = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer onFile = ByteBuffer.allocate(large.length);
+                independent.read(onFile, 1 << 20);
+                assertThat(onFile.array()).isEqualTo(large);
+            }
+        }
+    }
+
+    /** O_DIRECT in open(2) flags (octal 040000 on x86-64 and arm64), as /proc/self/fdinfo shows them. */
+    private static final int O_DIRECT = 040000;
+
+    private static boolean jdkOpensDirect(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE,
+                com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+            return channel.isOpen();
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** The open(2) flags of this process's descriptors of {@code file}. */
+    private static java.util.List<Integer> openFlagsOf(Path file) throws IOException {
+        Path real = file.toRealPath();
+        java.util.List<Integer> flags = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path descriptor : descriptors.toList()) {
+                try {
+                    if (!Files.readSymbolicLink(descriptor).equals(real)) {
+                        continue;
+                    }
+                    for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo", descriptor.getFileName().toString()))) {
+                        if (line.startsWith("flags:")) {
+                            flags.add(Integer.parseInt(line.substring("flags:".length()).strip(), 8));
+                        }
+                    }
+                } catch (IOException gone) {
+                    // a descriptor closed while we looked
+                }
+            }
+        }
+        return flags;
+    }
+
+    private static byte[] filled(int length, int value) {
+        byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+
+    private static byte[] readBack(FileBlockDevice device, long offset, int length) throws Exception {
+        ByteBuffer back = ByteBuffer.allocate(length);
+        await(device.read(offset, back));
+        return back.array();
     }
 
     private static void assertFailsWith(CompletableFuture<?> future, Class<? extends Throwable> type) {
