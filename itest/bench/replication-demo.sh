@@ -2,7 +2,7 @@
 # Walks a replicated disk through its life on two appliance nodes on this machine and prints
 # `appliance replication status --verbose` of both nodes at each step, like an admin would see it:
 #   create-md + up on both, primary --force on node1 (the full initial sync, shown while it runs),
-#   Connected / UpToDate on both, disconnect, 1% of the disk rewritten through iSCSI on node1,
+#   pause-sync / resume-sync on node2, Connected / UpToDate on both, disconnect, 1% of the disk rewritten through iSCSI on node1,
 #   connect (the bitmap resync), verify, and the events2-style stream of node2.
 # Node1 uses 127.0.0.1 (iSCSI 3311, REST 8311, replication 7789); node2 uses 127.0.0.2 (iSCSI 3312,
 # REST 8312, replication 7789): loopback only. Backing files are 512 MiB sparse files in a temp dir.
@@ -123,6 +123,10 @@ show "after create-md and up on both: Connected, both Inconsistent"
 adm node1 primary r0 --force
 sleep 2
 show "primary --force on node1: the full initial sync"
+adm node2 pause-sync r0
+sleep 1
+show "pause-sync on node2: the resync holds on both sides"
+adm node2 resume-sync r0
 await node2 "UpToDate" "disk:UpToDate" 600
 await node1 "Established" "replication:Established" 60
 show "initial sync done: Connected, UpToDate on both"

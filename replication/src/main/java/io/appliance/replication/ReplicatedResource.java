@@ -53,6 +53,17 @@ public interface ReplicatedResource {
     /** Makes the peer a SyncTarget of a full resync. */
     void invalidateRemote();
 
+    /**
+     * pause-sync (drbdadm pause-sync): suspends the running resync (both sides then show PausedSyncS /
+     * PausedSyncT) until {@link #resumeSync()} on this node; the peer may pause it as well, and it runs
+     * again only when neither node holds it. Application writes keep being mirrored. Refused when no
+     * resync runs; pausing twice changes nothing. The pause ends with the resync (or the connection).
+     */
+    void pauseSync();
+
+    /** resume-sync: lifts this node's {@link #pauseSync()}; refused when this node did not pause the resync. */
+    void resumeSync();
+
     /** new-current-uuid; with {@code clearBitmap} on a connected, just created pair: skip the initial sync. */
     void newCurrentUuid(boolean clearBitmap);
 

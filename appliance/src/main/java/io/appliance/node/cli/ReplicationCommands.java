@@ -102,6 +102,16 @@ final class ReplicationCommands extends CommandGroup {
         return verb(resource, "invalidate-remote", null);
     }
 
+    @Command(name = "pause-sync", description = "Suspend the running resync (PausedSyncS/T) until resume-sync.")
+    int pauseSync(@Parameters(paramLabel = "RES") String resource) {
+        return verb(resource, "pause-sync", null);
+    }
+
+    @Command(name = "resume-sync", description = "Lift this node's pause-sync.")
+    int resumeSync(@Parameters(paramLabel = "RES") String resource) {
+        return verb(resource, "resume-sync", null);
+    }
+
     @Command(name = "outdate", description = "Mark this node's data Outdated (not while Primary or Connected).")
     int outdate(@Parameters(paramLabel = "RES") String resource) {
         return verb(resource, "outdate", null);

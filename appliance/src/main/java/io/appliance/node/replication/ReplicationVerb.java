@@ -19,6 +19,8 @@ public enum ReplicationVerb {
     VERIFY("verify", Set.of(), (resource, options) -> resource.verify()),
     INVALIDATE("invalidate", Set.of(), (resource, options) -> resource.invalidate()),
     INVALIDATE_REMOTE("invalidate-remote", Set.of(), (resource, options) -> resource.invalidateRemote()),
+    PAUSE_SYNC("pause-sync", Set.of(), (resource, options) -> resource.pauseSync()),
+    RESUME_SYNC("resume-sync", Set.of(), (resource, options) -> resource.resumeSync()),
     OUTDATE("outdate", Set.of(), (resource, options) -> resource.outdate()),
     RESIZE("resize", Set.of(), (resource, options) -> resource.resize()),
     NEW_CURRENT_UUID("new-current-uuid", Set.of(VerbOptions.CLEAR_BITMAP),

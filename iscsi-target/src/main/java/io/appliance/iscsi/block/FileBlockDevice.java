@@ -116,8 +116,8 @@ public final class FileBlockDevice implements BlockDevice, AllocationMap {
             if (size == 0) {
                 throw new IllegalArgumentException("file " + file + " is smaller than one block of " + blockSize);
             }
-            int alignment = directAlignment(file);
-            if (caching == WriteCaching.DIRECT && !readOnly && alignment > 0) {
+            int alignment = caching == WriteCaching.DIRECT && !readOnly ? directAlignment(file) : 0;
+            if (alignment > 0) {
                 direct = openDirectChannel(file);
             }
             return new FileBlockDevice(file, blockSize, readOnly, size, channel, ioExecutor,
@@ -440,14 +440,15 @@ public final class FileBlockDevice implements BlockDevice, AllocationMap {
             if (gate.closeRequested() && gate.drained()) {
                 throw new ClosedChannelException();
             }
-            Thread.interrupted(); // a pending interrupt would close the new channel at once
             if (direct) {
                 if (!directChannel.isOpen()) {
+                    Thread.interrupted(); // a pending interrupt would close the new channel at once
                     directChannel = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
                 }
                 return directChannel;
             }
             if (!channel.isOpen()) {
+                Thread.interrupted();
                 channel = openChannel(file, readOnly);
             }
             return channel;

@@ -177,20 +177,8 @@ class FileBlockDeviceTest {
     void anInterruptedIoThreadFailsItsRequestButDoesNotBreakTheDevice() throws Exception {
         Executor inline = Runnable::run;
         try (FileBlockDevice device = FileBlockDevice.create(dir.resolve("i.img"), 1 << 20, 512, inline)) {
-            CompletableFuture<Void> interruptedRead = new CompletableFuture<>();
-            Thread interrupted = new Thread(() -> {
-                Thread.currentThread().interrupt();
-                device.read(0, ByteBuffer.allocate(512)).whenComplete((v, e) -> {
-                    if (e != null) {
-                        interruptedRead.completeExceptionally(e);
-                    } else {
-                        interruptedRead.complete(null);
-                    }
-                });
-            });
-            interrupted.start();
-            interrupted.join(10_000);
-            assertFailsWith(interruptedRead, ClosedByInterruptException.class);
+            assertFailsWith(onAnInterruptedThread(() -> device.read(0, ByteBuffer.allocate(512))),
+                    ClosedByInterruptException.class);
             byte[] data = new byte[512];
             Arrays.fill(data, (byte) 7);
             await(device.write(0, ByteBuffer.wrap(data), true));
@@ -243,6 +231,24 @@ class FileBlockDeviceTest {
         }
     }
 
+    @Test
+    void anInterruptedDirectWriteFailsButLaterDirectWritesWork() throws Exception {
+        Path file = dir.resolve("direct-interrupt.img");
+        FileBlockDevice.create(file, 1 << 20, 512, io).close();
+        Executor inline = Runnable::run;
+        try (FileBlockDevice device = FileBlockDevice.open(file, 512, false, inline,
+                FileBlockDevice.WriteCaching.DIRECT)) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(device.directWrites(), "this file system refuses O_DIRECT");
+            assertFailsWith(onAnInterruptedThread(() -> device.write(0, ByteBuffer.wrap(filled(4096, 1)), false)),
+                    ClosedByInterruptException.class);
+            byte[] page = filled(4096, 9);
+            await(device.write(4096, ByteBuffer.wrap(page), true));
+            assertThat(readBack(device, 4096, 4096)).isEqualTo(page);
+            assertThat(openFlagsOf(file)).as("the reopened descriptor has O_DIRECT again")
+                    .anyMatch(flags -> (flags & O_DIRECT) != 0);
+        }
+    }
+
     /** O_DIRECT in open(2) flags (octal 040000 on x86-64 and arm64), as /proc/self/fdinfo shows them. */
     private static final int O_DIRECT = 040000;
 
@@ -288,6 +294,25 @@ class FileBlockDeviceTest {
         ByteBuffer back = ByteBuffer.allocate(length);
         await(device.read(offset, back));
         return back.array();
+    }
+
+    /** Issues the request on a fresh thread whose interrupt flag is set (with an inline executor, the I/O runs there). */
+    private static CompletableFuture<Void> onAnInterruptedThread(java.util.function.Supplier<CompletableFuture<Void>> request)
+            throws InterruptedException {
+        CompletableFuture<Void> outcome = new CompletableFuture<>();
+        Thread interrupted = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            request.get().whenComplete((v, e) -> {
+                if (e != null) {
+                    outcome.completeExceptionally(e);
+                } else {
+                    outcome.complete(null);
+                }
+            });
+        });
+        interrupted.start();
+        interrupted.join(10_000);
+        return outcome;
     }
 
     private static void assertFailsWith(CompletableFuture<?> future, Class<? extends Throwable> type) {

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class NetworkLab implements AutoCloseable {
 
+    /** The nftables table of {@link #degrade}'s random loss, in each namespace. */
+    public static final String LOSS_TABLE = "appliance_lab_loss";
+
     /** The family every prefix of this harness starts with. */
     public static final String PREFIX_FAMILY = "itr";
     static final RunNamespaces NAMESPACES = new RunNamespaces(PREFIX_FAMILY, "network lab");
@@ -135,16 +138,46 @@ public final class NetworkLab implements AutoCloseable {
     }
 
     /**
-     * Makes the link slow and lossy with what this kernel has: {@code netem delay 5ms loss 1%} where
+     * Makes the link slow and lossy with what this kernel has. Delay: {@code netem delay 5ms} where
      * netem exists, else a token bucket ({@code tbf rate 40mbit burst 16kb latency 10ms}) that queues
-     * packets above the rate (delay) and drops those that would wait longer than 10 ms (loss under
-     * load). Returns the qdisc it set, for the report.
+     * packets above the rate and drops those that would wait longer than 10 ms. Loss: 1% of the
+     * packets leaving each end, picked at random by nftables ({@code numgen random mod 100 < 1 drop}
+     * in table {@value #LOSS_TABLE}; {@link #randomlyDropped()} counts them), so the loss does not
+     * depend on netem. Returns what it set, for the report.
      */
     public String degrade() throws IOException, InterruptedException {
-        List<String> qdisc = hasNetem() ? List.of("netem", "delay", "5ms", "loss", "1%")
+        List<String> qdisc = hasNetem() ? List.of("netem", "delay", "5ms")
                 : List.of("tbf", "rate", "40mbit", "burst", "16kb", "latency", "10ms");
         setRootQdisc(qdisc);
-        return String.join(" ", qdisc);
+        for (int node = 1; node <= 2; node++) {
+            List<List<String>> commands = List.of(
+                    List.of("nft", "add", "table", "inet", LOSS_TABLE),
+                    List.of("nft", "add", "chain", "inet", LOSS_TABLE, "out",
+                            "{ type filter hook output priority 0; policy accept; }"),
+                    List.of("nft", "add", "rule", "inet", LOSS_TABLE, "out", "oifname", vethName(node),
+                            "numgen", "random", "mod", "100", "<", "1", "counter", "drop"));
+            for (List<String> command : commands) {
+                ToolResult result = inNamespace(node, command).timeout(COMMAND_LIMIT).run();
+                if (!result.succeeded()) {
+                    throw new IOException("cannot add the random loss: " + result.describe());
+                }
+            }
+        }
+        return String.join(" ", qdisc) + " + nft random loss 1%";
+    }
+
+    /** Packets the random loss of {@link #degrade} dropped so far, both ends together. */
+    public long randomlyDropped() throws IOException, InterruptedException {
+        long dropped = 0;
+        for (int node = 1; node <= 2; node++) {
+            ToolResult listed = inNamespace(node, "nft", "list", "table", "inet", LOSS_TABLE).timeout(COMMAND_LIMIT).run();
+            java.util.regex.Matcher counter = java.util.regex.Pattern.compile("counter packets (\\d+)")
+                    .matcher(listed.stdout());
+            if (counter.find()) {
+                dropped += Long.parseLong(counter.group(1));
+            }
+        }
+        return dropped;
     }
 
     /** Whether the kernel has the netem queueing discipline (CONFIG_NET_SCH_NETEM; modules cannot be loaded here). */
@@ -155,10 +188,11 @@ public final class NetworkLab implements AutoCloseable {
         return probe.succeeded();
     }
 
-    /** Removes the queueing discipline of {@link #impair} or {@link #degrade}. */
+    /** Removes the queueing discipline of {@link #impair} or {@link #degrade}, and the random loss. */
     public void clearImpairment() throws IOException, InterruptedException {
         for (int node = 1; node <= 2; node++) {
             inNamespace(node, "tc", "qdisc", "del", "dev", vethName(node), "root").timeout(COMMAND_LIMIT).run();
+            inNamespace(node, "nft", "delete", "table", "inet", LOSS_TABLE).timeout(COMMAND_LIMIT).run();
         }
     }
 

@@ -42,8 +42,10 @@ class NetworkLabTest {
                 assertThat(delayed.stderr()).as(delayed.describe()).contains("Connection refused");
                 assertThat(delayed.elapsed()).as("SYN and RST through two 100 ms delays").isGreaterThanOrEqualTo(Duration.ofMillis(200));
             } else {
-                assertThat(lab.degrade()).startsWith("tbf");
+                assertThat(lab.degrade()).startsWith("tbf").endsWith("nft random loss 1%");
                 assertThat(reaches(lab, 2, lab.address(1))).as("a connection over the slow link").isTrue();
+                assertThat(lab.inNamespace(1, "nft", "list", "table", "inet", NetworkLab.LOSS_TABLE).run().stdout())
+                        .contains("oifname \"" + lab.vethName(1) + "\" numgen random mod 100 < 1 counter packets");
             }
             lab.clearImpairment();
             assertThat(listNamespaces()).contains(namespaces.get(0), namespaces.get(1));

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The replication link under faults. A cut link ({@code ip link set down}) while the Primary
  * rewrites 1% of the disk: after the link comes back, the bitmap resync moves about the changed
- * bytes, not the disk. A slow, lossy link (netem delay and loss where the kernel has netem, a
- * token bucket that delays and drops otherwise): writes still end identical on both files.
+ * bytes, not the disk. A slow, lossy link (netem delay where the kernel has netem, else a token
+ * bucket that delays and drops under load; and 1% of the packets dropped at random by nftables on
+ * both ends): writes still end identical on both files, and packets were really dropped.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -98,6 +99,9 @@ class ReplicationLinkTest {
             ToolResult large = pair.benchWrite(pair.node1(), 200, 8, 65536, 128L << 20, 65536, 0x72, TOOL_LIMIT);
             assertThat(large.succeeded()).as("over %s: %s", impairment, large.describe()).isTrue();
             pair.awaitInSync(SYNC_LIMIT);
+            long dropped = pair.lab().randomlyDropped();
+            System.out.println("link: writes over " + impairment + ", " + dropped + " packets dropped at random");
+            assertThat(dropped).as("packets the random loss dropped over %s", impairment).isPositive();
         } finally {
             pair.lab().clearImpairment();
         }

@@ -444,6 +444,13 @@ final class PeerProtocol {
         DiskState previousDisk = engine.peerDisk;
         engine.peerRole = state.role();
         engine.peerDisk = state.disk();
+        boolean peerPaused = state.replication() == ReplicationState.PAUSED_SYNC_S
+                || state.replication() == ReplicationState.PAUSED_SYNC_T;
+        if (peerPaused != engine.peerPausedSync) {
+            engine.peerPausedSync = peerPaused;
+            log.info("{}: resync {} by {}", engine.name(), peerPaused ? "paused" : "resumed", engine.peer.name());
+            engine.pauseChanged();
+        }
         LocalDisk disk = engine.disk;
         if (disk != null && state.epoch() > disk.superblock().peerEpoch()) {
             disk.updateSuperblock(sb -> sb.withPeerEpoch(Math.max(sb.peerEpoch(), state.epoch())));

@@ -91,6 +91,10 @@ public final class ResourceEngine implements ReplicatedResource {
     DiskState diskState = DiskState.DISKLESS;
     ConnectionState connection = ConnectionState.STANDALONE;
     Role peerRole = Role.UNKNOWN;
+    /** pause-sync on this node (DRBD's user_isp): the resync waits until resume-sync here. */
+    boolean userPausedSync;
+    /** The peer holds the resync paused (its State shows PausedSync). */
+    boolean peerPausedSync;
     DiskState peerDisk = DiskState.DUNKNOWN;
     ReplicationState replication = ReplicationState.OFF;
     boolean discardMyData;
@@ -426,6 +430,41 @@ public final class ResourceEngine implements ReplicatedResource {
             }
             verifiedOutOfSyncBytes = 0;
             sync.startVerify(current);
+            return done();
+        });
+    }
+
+    @Override
+    public void pauseSync() {
+        verb("pause-sync", () -> {
+            requireEstablished();
+            if (replication != ReplicationState.SYNC_SOURCE && replication != ReplicationState.SYNC_TARGET) {
+                throw refused(Reason.INVALID, "pause-sync: no resync is running (replication "
+                        + shownReplication().drbdName() + ")");
+            }
+            if (!userPausedSync) {
+                userPausedSync = true;
+                sendState();
+                log.info("{}: resync paused by the user (pause-sync)", name());
+                pauseChanged();
+            }
+            return done();
+        });
+    }
+
+    @Override
+    public void resumeSync() {
+        verb("resume-sync", () -> {
+            requireEstablished();
+            if (!userPausedSync) {
+                throw refused(Reason.INVALID, "resume-sync: the resync is not paused on this node"
+                        + (peerPausedSync ? " (" + peer.name() + " paused it: resume-sync there)" : ""));
+            }
+            userPausedSync = false;
+            sendState();
+            log.info("{}: resync resumed by the user (resume-sync){}", name(),
+                    peerPausedSync ? "; " + peer.name() + " still holds it paused" : "");
+            pauseChanged();
             return done();
         });
     }
@@ -894,9 +933,29 @@ public final class ResourceEngine implements ReplicatedResource {
         }
     }
 
+    /** Tells the peer this node's own pause (PausedSync while paused here), never a pause the peer holds. */
     State statePacket() {
         long epoch = disk == null ? 0 : disk.superblock().epoch();
-        return new State(role, diskState, replication, epoch);
+        return new State(role, diskState, userPausedSync ? paused(replication) : replication, epoch);
+    }
+
+    /** The replication state as shown: PausedSyncS/T while either node holds the resync paused. */
+    ReplicationState shownReplication() {
+        return userPausedSync || peerPausedSync ? paused(replication) : replication;
+    }
+
+    private static ReplicationState paused(ReplicationState state) {
+        return switch (state) {
+            case SYNC_SOURCE -> ReplicationState.PAUSED_SYNC_S;
+            case SYNC_TARGET -> ReplicationState.PAUSED_SYNC_T;
+            default -> state;
+        };
+    }
+
+    /** After a pause changed: a SyncTarget stops or restarts asking for blocks. */
+    void pauseChanged() {
+        sync.paused(userPausedSync || peerPausedSync);
+        published();
     }
 
     Uuids uuidsPacket() {
@@ -985,7 +1044,7 @@ public final class ResourceEngine implements ReplicatedResource {
         return new ResourceStatus(name(), role, diskState, false, sizeBytes(), shownConnection, peer.name(),
                 shownConnection == ConnectionState.CONNECTED ? peerRole : Role.UNKNOWN,
                 shownConnection == ConnectionState.CONNECTED ? peerDisk : DiskState.DUNKNOWN,
-                shownConnection == ConnectionState.CONNECTED ? replication : ReplicationState.OFF, outOfSync,
+                shownConnection == ConnectionState.CONNECTED ? shownReplication() : ReplicationState.OFF, outOfSync,
                 sync.progress(), verifiedOutOfSyncBytes, ids, epoch, shownCounters, Optional.ofNullable(lastProblem));
     }
 }

@@ -63,6 +63,7 @@ final class SyncDriver {
 
     void startTarget(PeerSession session) {
         abort();
+        clearPauses();
         engine.replication = ReplicationState.SYNC_TARGET;
         engine.diskState = DiskState.INCONSISTENT;
         engine.persistFlags(flags -> flags.withConsistent(false));
@@ -85,6 +86,7 @@ final class SyncDriver {
 
     void startSource(PeerSession session) {
         abort();
+        clearPauses();
         engine.replication = ReplicationState.SYNC_SOURCE;
         engine.peerDisk = DiskState.INCONSISTENT;
         source = new ResyncSource(context(session), engine.options.csumsAlg(),
@@ -190,6 +192,25 @@ final class SyncDriver {
             engine.published();
         }
         return verifyTarget;
+    }
+
+    /** A pause lasts one resync: a new one starts unpaused. */
+    private void clearPauses() {
+        engine.userPausedSync = false;
+        engine.peerPausedSync = false;
+    }
+
+    /** Holds or releases the SyncTarget's requests (pause-sync on either node). */
+    void paused(boolean paused) {
+        if (target == null || paused == target.isPaused()) {
+            return;
+        }
+        if (paused) {
+            target.pause();
+        } else {
+            target.resume();
+            target.tick();
+        }
     }
 
     void tick() {

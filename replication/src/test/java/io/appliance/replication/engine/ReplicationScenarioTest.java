@@ -238,6 +238,50 @@ class ReplicationScenarioTest {
     }
 
     @Test
+    void pauseSyncHoldsTheResyncOnBothSidesUntilEveryNodeThatPausedItResumes() throws Exception {
+        long rate = 2L << 20;
+        try (TwoNodes nodes = new TwoNodes(dir, BACKING,
+                TwoNodes.fastOptions().resyncRateBytesPerSecond(rate).cMinRateBytesPerSecond(rate).build())) {
+            nodes.createAndConnect();
+            assertThatThrownBy(nodes.r2::pauseSync).isInstanceOf(ReplicationException.class)
+                    .hasMessageContaining("no resync is running");
+            nodes.r1.primary(true);
+            TwoNodes.awaitStatus(nodes.r2, s -> s.replication() == ReplicationState.SYNC_TARGET);
+
+            nodes.r2.pauseSync();
+            nodes.r2.pauseSync();
+            TwoNodes.awaitStatus(nodes.r1, s -> s.replication() == ReplicationState.PAUSED_SYNC_S);
+            assertThat(nodes.r2.status().replication()).isEqualTo(ReplicationState.PAUSED_SYNC_T);
+            Thread.sleep(500); // replies to requests sent before the pause still arrive
+            long heldAt = remaining(nodes.r2);
+            Thread.sleep(1500); // three MiB at the resync rate, were it running
+            assertThat(remaining(nodes.r2)).as("no progress while paused").isEqualTo(heldAt).isPositive();
+
+            assertThatThrownBy(nodes.r1::resumeSync).isInstanceOf(ReplicationException.class)
+                    .hasMessageContaining("not paused on this node").hasMessageContaining("node2 paused it");
+            nodes.r1.pauseSync();
+            // node1's State may reach node2 just after node2's own pause ends: a moment's progress is possible
+            nodes.r2.resumeSync();
+            Thread.sleep(300);
+            assertThat(nodes.r2.status().replication()).as("node1 still holds it").isEqualTo(ReplicationState.PAUSED_SYNC_T);
+            long heldByNode1 = remaining(nodes.r2);
+            Thread.sleep(1000);
+            assertThat(remaining(nodes.r2)).as("no progress while node1 holds it").isEqualTo(heldByNode1).isPositive();
+
+            nodes.r1.resumeSync();
+            nodes.awaitBoth(s -> s.replication() == ReplicationState.ESTABLISHED && s.disk() == DiskState.UP_TO_DATE
+                    && s.peerDisk() == DiskState.UP_TO_DATE);
+            long size = nodes.r1.status().sizeBytes();
+            assertThat(Arrays.equals(nodes.data(1, size), nodes.data(2, size))).isTrue();
+        }
+    }
+
+    /** What the SyncTarget still has to fetch, from its resync progress. */
+    private static long remaining(io.appliance.replication.ReplicatedResource target) {
+        return target.status().sync().orElseThrow().remainingBytes();
+    }
+
+    @Test
     void localIoErrorDetachesAndIoContinuesThroughThePeer() {
         try (TwoNodes nodes = new TwoNodes(dir, BACKING, TwoNodes.fastOptions().build())) {
             nodes.initialSync();
