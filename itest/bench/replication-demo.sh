@@ -11,7 +11,7 @@
 set -euo pipefail
 
 size_mib=512
-rate=64MiB
+rate=32MiB
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mib) size_mib="$2"; shift 2 ;;
@@ -121,7 +121,7 @@ await node1 "connected" "node2 role:Secondary" 30
 show "after create-md and up on both: Connected, both Inconsistent"
 
 adm node1 primary r0 --force
-sleep 2
+sleep 1
 show "primary --force on node1: the full initial sync"
 adm node2 pause-sync r0
 sleep 1
