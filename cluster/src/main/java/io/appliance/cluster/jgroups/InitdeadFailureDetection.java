@@ -78,9 +78,4 @@ final class InitdeadFailureDetection extends FD_ALL3 {
         timestamps.replaceAll((member, window) -> new Bitmap(num_bits));
         LOG.info("initdead over: a member silent for {} ms is suspected from now on", deadtime.toMillis());
     }
-
-    /** The silence after which a member is suspected now. */
-    Duration currentTimeout() {
-        return Duration.ofMillis(timeout);
-    }
 }
