@@ -224,8 +224,8 @@ public final class ClusterNodeRuntime {
      * A coordinator of this node's view that has sent nothing for {@link #SILENT_COORDINATOR_DEADTIMES} deadtimes is
      * gone for the membership layer too, unless that layer disagrees with itself (the coordinator installed another
      * view under the same id, after a merge raced with a partition; JGroups then neither suspects it nor merges):
-     * leave and join again, at most once per that period. Safe: without a majority heard the lease has stopped this
-     * node's resources already.
+     * leave and join again, at most once per that period. Silence counts from the end of initdead at the earliest.
+     * Safe: without a majority heard the lease has stopped this node's resources already.
      */
     private void rejoinIfTheCoordinatorIsSilent() {
         if (view == null || localNode.equals(view.coordinator())) {
@@ -233,7 +233,10 @@ public final class ClusterNodeRuntime {
         }
         Instant now = clock.instant();
         Duration limit = definition.timing().deadtime().multipliedBy(SILENT_COORDINATOR_DEADTIMES);
-        Instant since = latest(reportReceived.get(view.coordinator()), viewSince);
+        // during initdead the membership layer suspects a silent member only at its end (InitdeadFailureDetection):
+        // silence counts from then, so that it acts first; a rejoin now would chase a coordinator the others still follow
+        Instant since = latest(latest(reportReceived.get(view.coordinator()), viewSince),
+                startedAt == null ? null : startedAt.plus(definition.timing().initdead()));
         if (since == null || Duration.between(since, now).compareTo(limit) <= 0
                 || (lastRejoin != null && Duration.between(lastRejoin, now).compareTo(limit) <= 0)) {
             return;

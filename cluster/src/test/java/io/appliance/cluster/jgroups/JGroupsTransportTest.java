@@ -7,10 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import io.appliance.cluster.jgroups.TestClusters.Recorder;
 import io.appliance.cluster.runtime.MembershipView;
 import io.appliance.config.cluster.ClusterDefinition;
-import io.appliance.config.cluster.ClusterNodeDefinition;
 import io.appliance.config.cluster.ClusterTransportKind;
 import io.appliance.config.cluster.HeartbeatTiming;
-import io.appliance.config.cluster.NodeRole;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,26 +211,23 @@ class JGroupsTransportTest {
     }
 
     @Test
-    void twoNodesThatStartedApartMergeIntoOneView() throws Exception {
-        int basePort = 29200;
-        ClusterDefinition definition = TestClusters.definition("merge", ClusterTransportKind.TCP, basePort, 2,
+    void twoViewsMergeIntoOneWhenAPartitionHeals() throws Exception {
+        ClusterDefinition definition = TestClusters.definition("merge", ClusterTransportKind.TCP, 29200, 2,
                 TestClusters.SECRET);
-        // node2 is told a wrong address for node1, so its discovery finds nobody and it starts alone.
-        ClusterDefinition blind = new ClusterDefinition("merge", ClusterTransportKind.TCP, 7800, definition.timing(),
-                definition.authKey(), definition.quorum(), definition.fencing(),
-                List.of(ClusterNodeDefinition.of("node1", NodeRole.STORAGE, List.of("127.0.0.1:" + (basePort + 50))),
-                        definition.nodes().get(1)),
-                definition.resources());
-        Recorder node1 = start(definition, "node1");
-        Recorder node2 = start(blind, "node2");
-        assertThat(node2.views).isNotEmpty();
-        assertThat(node2.views.get(0).members()).containsExactly("node2");
+        List<Recorder> formed = startFormed(definition, "node1", "node2");
+        Recorder node1 = formed.get(0);
+        Recorder node2 = formed.get(1);
+        transports.forEach(JGroupsTransportTest::cutRing0);
+        assertThat(await(definition.timing().deadtime().multipliedBy(3),
+                () -> hasView(node1, List.of("node1")) && hasView(node2, List.of("node2"))))
+                .as("views: %s / %s", node1.views, node2.views).isTrue();
 
-        long apartAt = System.nanoTime();
+        long healedAt = System.nanoTime();
+        transports.forEach(JGroupsTransportTest::healRing0);
         boolean merged = await(Duration.ofSeconds(20), () -> hasView(node1, List.of("node1", "node2"))
                 && hasView(node2, List.of("node1", "node2")));
-        System.out.println("[measure] two singleton views merged after "
-                + Duration.ofNanos(System.nanoTime() - apartAt).toMillis() + " ms");
+        System.out.println("[measure] two views merged " + Duration.ofNanos(System.nanoTime() - healedAt).toMillis()
+                + " ms after the partition healed");
         assertThat(merged).as("views: %s / %s", node1.views, node2.views).isTrue();
     }
 
@@ -395,6 +390,11 @@ class JGroupsTransportTest {
         transports.get(1).broadcast("after-junk".getBytes(StandardCharsets.UTF_8));
         assertThat(await(Duration.ofSeconds(5), () -> node1.messages.contains("node2:after-junk"))).isTrue();
         assertThat(hasView(node1, both)).isTrue();
+    }
+
+    /** Undoes {@link #cutRing0}. */
+    private static void healRing0(JGroupsTransport transport) {
+        transport.channel().getProtocolStack().removeProtocol(org.jgroups.protocols.DISCARD.class);
     }
 
     /** Drops every message between this node's transport (ring0) and the layers above it, both ways. */

@@ -92,7 +92,7 @@ class ClusterRobustnessTest {
     void aNodeWhoseCoordinatorIsSilentInItsViewRejoinsTheCluster() {
         InMemoryCluster cluster = new InMemoryCluster(TestClusters.builder().build());
         cluster.start();
-        cluster.advance(Duration.ofSeconds(3));
+        cluster.advance(Duration.ofSeconds(11)); // past initdead (10 s)
         assertThat(cluster.view("witness").orElseThrow().coordinator()).isEqualTo("node1");
         cluster.checkInvariant(false);
 
@@ -109,5 +109,19 @@ class ClusterRobustnessTest {
         assertThat(cluster.rejoins("node2")).isZero();
         assertThat(cluster.events("witness")).anySatisfy(event -> assertThat(event.toString())
                 .contains("coordinator silent for"));
+    }
+
+    @Test
+    void duringInitdeadASilentCoordinatorIsLeftToTheMembershipLayerUntilThreeDeadtimesAfterInitdead() {
+        InMemoryCluster cluster = new InMemoryCluster(TestClusters.builder().build());
+        cluster.start();
+        cluster.advance(Duration.ofSeconds(3));
+        assertThat(cluster.view("witness").orElseThrow().coordinator()).isEqualTo("node1");
+
+        cluster.dropMessages(envelope -> envelope.from().equals("node1") && envelope.to().equals("witness"));
+        cluster.advance(Duration.ofSeconds(12));
+        assertThat(cluster.rejoins("witness")).as("silent since 3 s, but initdead (10 s) counts first").isZero();
+        cluster.advance(Duration.ofSeconds(2));
+        assertThat(cluster.rejoins("witness")).as("three deadtimes after initdead").isEqualTo(1);
     }
 }
