@@ -149,9 +149,15 @@ final class TwoNodes implements AutoCloseable {
         return resource.status();
     }
 
+    /** Fails with both nodes' last status, so that a resync that never ends says where it stopped. */
     void awaitBoth(Predicate<ResourceStatus> condition) {
-        org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> condition.test(r1.status())
-                && condition.test(r2.status()));
+        try {
+            org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                    .until(() -> condition.test(r1.status()) && condition.test(r2.status()));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("condition not met within " + WAIT + "; node1: " + r1.status() + "; node2: "
+                    + r2.status(), e);
+        }
     }
 
     /** The first {@code bytes} of a node's backing file. */
