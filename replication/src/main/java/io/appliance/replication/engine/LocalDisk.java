@@ -145,6 +145,11 @@ final class LocalDisk implements Closeable {
         });
     }
 
+    /** Completes once every metadata update queued before it is durable (fails when the disk is detached). */
+    CompletableFuture<Void> metadataSettled() {
+        return onMetadataThread(() -> null);
+    }
+
     /** Slow path of the activity log: makes the range's extents active (durable AL transaction). */
     CompletableFuture<Void> beginActivity(long offset, long length) {
         return onMetadataThread(() -> {

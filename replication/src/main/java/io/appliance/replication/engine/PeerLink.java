@@ -37,7 +37,11 @@ import org.slf4j.LoggerFactory;
 final class PeerLink {
     private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
 
-    /** Callbacks, called on Netty event loops. */
+    /**
+     * Callbacks, called on Netty event loops. Every channel passed to linkUp is later passed to
+     * linkDown exactly once, also when {@link #stop()} closed it; after a stop a successor's linkUp
+     * may come first, otherwise linkDown comes before the next channel's linkUp.
+     */
     interface Listener {
         void linkUp(Channel channel, boolean outbound);
 
@@ -178,6 +182,8 @@ final class PeerLink {
     /** Owns one channel: admission, ping watchdog, hand-off of packets. */
     private final class LinkHandler extends ChannelInboundHandlerAdapter {
         private final boolean outbound;
+        /** Reported to the listener by linkUp: it gets exactly one linkDown, whatever closed the channel. */
+        private boolean admitted;
         private long lastReadNanos;
         private long pingSentNanos = -1;
         private ScheduledFuture<?> pingTimer;
@@ -188,9 +194,11 @@ final class PeerLink {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            boolean admitted;
+            // Admitted only once the previous channel's channelInactive has run: a closed channel stops
+            // being active before its channelInactive fires on its own event loop, and a successor admitted
+            // in between would leave the listener holding a session whose linkDown never comes.
             synchronized (lock) {
-                admitted = running && (channel == null || !channel.isActive());
+                admitted = running && channel == null;
                 if (admitted) {
                     channel = ctx.channel();
                 }
@@ -259,17 +267,17 @@ final class PeerLink {
             if (pingTimer != null) {
                 pingTimer.cancel(false);
             }
-            boolean wasCurrent;
+            // linkDown before the slot frees: the listener hears of this channel's end before a successor's start
+            if (admitted) {
+                listener.linkDown(ctx.channel());
+            }
             boolean reconnect;
             synchronized (lock) {
-                wasCurrent = channel == ctx.channel();
+                boolean wasCurrent = channel == ctx.channel();
                 if (wasCurrent) {
                     channel = null;
                 }
                 reconnect = running && outbound && wasCurrent;
-            }
-            if (wasCurrent) {
-                listener.linkDown(ctx.channel());
             }
             if (reconnect) {
                 scheduleRetry(PeerLink.this::connect);

@@ -44,6 +44,7 @@ import io.appliance.replication.wire.WriteAck;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,12 +171,15 @@ final class PeerProtocol {
         } else if (packet instanceof Uuids uuids) {
             session.peerUuids = uuids;
         } else if (packet instanceof State state) {
-            session.peerState = state;
             if (session.peerParams == null || session.peerSizes == null || session.peerUuids == null) {
                 protocolError(session, packet);
                 return;
             }
-            decide(session);
+            // while our bundle waits, a newer State (say, a role change) replaces the first one
+            session.peerState = state;
+            if (session.bundleSent) {
+                decide(session);
+            }
         } else {
             protocolError(session, packet);
         }
@@ -212,18 +216,38 @@ final class PeerProtocol {
     }
 
     private void maybeSendBundle(PeerSession session) {
-        if (session.answeredChallenge && session.peerAuthenticated && !session.bundleSent) {
+        if (session.answeredChallenge && session.peerAuthenticated && !session.bundleRequested) {
             sendBundle(session);
         }
     }
 
+    /**
+     * Params, Sizes, Uuids and State, once every metadata update queued so far is durable: a Primary
+     * that has just lost its peer is still writing its new current UUID, and a handshake on the old
+     * one would find the same generation on both sides (rule 40) and skip the resync of the blocks
+     * written since. The peer's State may arrive meanwhile; the decision waits for the bundle.
+     */
     private void sendBundle(PeerSession session) {
-        session.bundleSent = true;
+        session.bundleRequested = true;
         session.phase = PeerSession.Phase.PARAMS;
+        LocalDisk disk = engine.disk;
+        CompletableFuture<Void> settled = disk == null ? CompletableFuture.completedFuture(null) : disk.metadataSettled();
+        // a failed barrier means the disk was detached meanwhile: the bundle then says so
+        settled.whenCompleteAsync((ignored, detached) -> bundleReady(session), engine.executor());
+    }
+
+    private void bundleReady(PeerSession session) {
+        if (session.phase == PeerSession.Phase.CLOSED || engine.session != session) {
+            return;
+        }
+        session.bundleSent = true;
         session.send(localParams());
         session.send(localSizes());
         session.send(engine.uuidsPacket());
         session.send(engine.statePacket());
+        if (session.peerState != null) {
+            decide(session);
+        }
     }
 
     private Params localParams() {

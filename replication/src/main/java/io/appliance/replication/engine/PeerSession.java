@@ -41,6 +41,9 @@ final class PeerSession {
     PeerAuthenticator authenticator;
     boolean answeredChallenge;
     boolean peerAuthenticated;
+    /** Our handshake bundle is on its way (it waits for queued metadata writes) or sent. */
+    boolean bundleRequested;
+    /** Our handshake bundle is sent: from here on State packets may follow it. */
     boolean bundleSent;
     Params peerParams;
     Sizes peerSizes;

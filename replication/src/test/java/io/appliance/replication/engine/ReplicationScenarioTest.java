@@ -13,6 +13,7 @@ import io.appliance.replication.ReplicationException;
 import io.appliance.replication.ResourceStatus;
 import io.appliance.replication.state.ConnectionState;
 import io.appliance.replication.state.DiskState;
+import io.appliance.replication.state.GenerationIds;
 import io.appliance.replication.state.ReplicationState;
 import io.appliance.replication.state.Role;
 import java.nio.ByteBuffer;
@@ -233,6 +234,34 @@ class ReplicationScenarioTest {
             nodes.r1.connect(false);
             nodes.awaitBoth(s -> s.connection() == ConnectionState.CONNECTED && s.outOfSyncBytes() == 0
                     && s.disk() == DiskState.UP_TO_DATE && s.replication() == ReplicationState.ESTABLISHED);
+            assertThat(Arrays.equals(nodes.data(1, size), nodes.data(2, size))).isTrue();
+        }
+    }
+
+    /**
+     * The Primary's new current UUID (written when it lost its peer) is slow to reach its disk and the
+     * peer is back at once: the handshake must wait for it, or both sides show the same generation
+     * (rule 40) and the block written while disconnected is never resynced.
+     */
+    @Test
+    void aReconnectBeforeTheNewCurrentUuidIsDurableStillResyncsWhatWasWrittenWhileDisconnected() {
+        try (TwoNodes nodes = new TwoNodes(dir, BACKING, TwoNodes.fastOptions().build())) {
+            nodes.initialSync();
+            long size = nodes.r1.status().sizeBytes();
+            long generation = GenerationIds.generation(nodes.r2.status().ids().current());
+            nodes.node1WriteDelay.set(Duration.ofMillis(400));
+            nodes.r1.disconnect();
+            CompletableFuture<Void> written = nodes.r1.device().write(5 * BLOCK,
+                    ByteBuffer.wrap(pattern(new Random(13), BLOCK)), false);
+            nodes.r1.connect(false);
+            TwoNodes.join(written);
+            nodes.node1WriteDelay.set(Duration.ZERO);
+            nodes.awaitBoth(s -> s.connection() == ConnectionState.CONNECTED && s.outOfSyncBytes() == 0
+                    && s.disk() == DiskState.UP_TO_DATE && s.replication() == ReplicationState.ESTABLISHED);
+            assertThat(GenerationIds.generation(nodes.r1.status().ids().current())).as("node1 left the old generation")
+                    .isNotEqualTo(generation);
+            assertThat(nodes.r1.status().counters().resyncSentBytes()).as("the bitmap resync ran")
+                    .isEqualTo(size + BLOCK);
             assertThat(Arrays.equals(nodes.data(1, size), nodes.data(2, size))).isTrue();
         }
     }

@@ -52,6 +52,8 @@ final class TwoNodes implements AutoCloseable {
     final ExecutorService ioThreads = Executors.newFixedThreadPool(4);
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     final AtomicBoolean node1Failing = new AtomicBoolean();
+    /** Node1's backing writes (metadata included) start this late (zero: at once). */
+    final AtomicReference<Duration> node1WriteDelay = new AtomicReference<>(Duration.ZERO);
     /** Node2's backing writes start this late (zero: at once). */
     final AtomicReference<Duration> node2WriteDelay = new AtomicReference<>(Duration.ZERO);
     private final int port1;
@@ -110,7 +112,7 @@ final class TwoNodes implements AutoCloseable {
             BlockDevice device = FileBlockDevice.open(Path.of(disk), 512, false, ioThreads);
             long dataBytes = io.appliance.replication.meta.MetadataLayout.internal(device.size(), options1.alExtents())
                     .dataBytes();
-            return new FaultyBlockDevice(device, node1Failing, dataBytes, new AtomicReference<>(Duration.ZERO));
+            return new FaultyBlockDevice(device, node1Failing, dataBytes, node1WriteDelay);
         }));
         r1 = node1.add(definition(options1));
     }
