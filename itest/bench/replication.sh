@@ -10,7 +10,8 @@
 #     file of the same size and filesystem as the backing files
 #   bitmap resync after rewriting 1% of the disk         bytes moved (resyncReceivedBytes on the
 #     target) with the link cut (ip link set down) while node 1 writes, then restored
-# Each measurement runs --runs times (default 3); medians are printed. The LUNs are written once
+# Each measurement runs --runs times (default 3); medians are printed. Each write round measures the
+# three LUNs one after the other (plain, rc, ra), so a drift over the minutes weighs on all. The LUNs are written once
 # (untimed) before the write measurements, so all of them measure overwrites.
 #
 # --writes-only measures the 4 KiB writes alone (one untimed initial sync; no iperf3, fio or resync figures).
@@ -329,15 +330,21 @@ for lun in plain rc ra; do
 done
 await "rc in sync after the warm-up" in_sync 1 rc
 await "ra in sync after the warm-up" in_sync 1 ra
-for lun in plain rc ra; do
-  lun_runs=()
-  for run in $(seq 1 "$runs"); do
-    lun_runs+=("$(qemu_bench 1 "$(lun_url "$lun")" 4096 "$ops" 32 "$stride")")
-    echo "bench: $lun run $run: ${lun_runs[-1]} IOPS" >&2
+# Rounds of plain, rc, ra: a drift of the machine over the minutes (page cache, neighbours) then
+# weighs on the three alike instead of on whichever LUN ran last.
+declare -A lun_runs=()
+for run in $(seq 1 "$runs"); do
+  for lun in plain rc ra; do
+    result="$(qemu_bench 1 "$(lun_url "$lun")" 4096 "$ops" 32 "$stride")"
+    lun_runs[$lun]+="$result "
+    echo "bench: $lun run $run: $result IOPS" >&2
   done
-  iops[$lun]="$(median_of "${lun_runs[@]}")"
+  await "ra in sync" in_sync 1 ra
 done
-await "ra in sync" in_sync 1 ra
+for lun in plain rc ra; do
+  # shellcheck disable=SC2086 # the runs are space-separated numbers
+  iops[$lun]="$(median_of ${lun_runs[$lun]})"
+done
 
 echo "bench: bitmap resyncs" >&2
 moved_runs=(); changed=0
