@@ -75,7 +75,9 @@ class ClusterApplicationTest {
         assertThat(cli("cluster", "status", "--json")).startsWith("0\n{").contains("\"coordinator\" : \"node1\"");
         String crmMon = cli("crm_mon", "-1");
         assertThat(crmMon).startsWith("0\n").contains("Cluster Summary:").contains("d1").contains("Started node1");
-        assertThat(cli("cluster", "status")).isEqualTo(crmMon);
+        // the same view as crm_mon -1; each carries its own "Last updated" second
+        assertThat(withoutLastUpdated(crmMon)).doesNotContain("Last updated").contains("Current DC: node1");
+        assertThat(withoutLastUpdated(cli("cluster", "status"))).isEqualTo(withoutLastUpdated(crmMon));
         assertThat(cli("cluster", "events", "--now")).startsWith("0\n").contains(" node node1 online")
                 .contains(" resource d1 Started node1");
 
@@ -90,6 +92,10 @@ class ClusterApplicationTest {
 
         String unknown = cli("cluster", "standby", "node9");
         assertThat(unknown).startsWith("1\n").contains("no node node9 in the cluster");
+    }
+
+    private static String withoutLastUpdated(String crmMon) {
+        return crmMon.replaceAll("(?m)^\\s*\\* Last updated: .*\\R", "");
     }
 
     private static List<Portal> sendTargetsPortals() {
