@@ -23,6 +23,7 @@ import io.appliance.replication.state.PromotionRules;
 import io.appliance.replication.state.ReplicationState;
 import io.appliance.replication.state.Role;
 import io.appliance.replication.sync.SyncCounters;
+import io.appliance.replication.sync.SyncProgress;
 import io.appliance.replication.wire.ResyncFinished;
 import io.appliance.replication.wire.State;
 import io.appliance.replication.wire.SyncStart;
@@ -1045,6 +1046,7 @@ public final class ResourceEngine implements ReplicatedResource {
                 shownConnection == ConnectionState.CONNECTED ? peerRole : Role.UNKNOWN,
                 shownConnection == ConnectionState.CONNECTED ? peerDisk : DiskState.DUNKNOWN,
                 shownConnection == ConnectionState.CONNECTED ? shownReplication() : ReplicationState.OFF, outOfSync,
-                sync.progress(), verifiedOutOfSyncBytes, ids, epoch, shownCounters, Optional.ofNullable(lastProblem));
+                userPausedSync || peerPausedSync ? sync.progress().map(SyncProgress::stopped) : sync.progress(),
+                verifiedOutOfSyncBytes, ids, epoch, shownCounters, Optional.ofNullable(lastProblem));
     }
 }

@@ -31,6 +31,11 @@ public record SyncProgress(long totalBytes, long remainingBytes, double percentD
                 eta(remaining, bytesPerSecond));
     }
 
+    /** The same progress while the resync is paused: it moves at no rate and has no ETA. */
+    public SyncProgress stopped() {
+        return new SyncProgress(totalBytes, remainingBytes, percentDone, 0, eta(remainingBytes, 0));
+    }
+
     /** Percent done rounded down to two decimals: DRBD never shows 100.00 before the end. */
     static double percentDone(long total, long remaining) {
         if (total == 0) {

@@ -285,6 +285,10 @@ class ReplicationScenarioTest {
             long heldAt = remaining(nodes.r2);
             Thread.sleep(1500); // three MiB at the resync rate, were it running
             assertThat(remaining(nodes.r2)).as("no progress while paused").isEqualTo(heldAt).isPositive();
+            for (ResourceStatus paused : List.of(nodes.r1.status(), nodes.r2.status())) {
+                assertThat(paused.sync().orElseThrow().bytesPerSecond()).as("no rate while paused").isZero();
+                assertThat(paused.sync().orElseThrow().eta()).as("no ETA while paused").isEmpty();
+            }
 
             assertThatThrownBy(nodes.r1::resumeSync).isInstanceOf(ReplicationException.class)
                     .hasMessageContaining("not paused on this node").hasMessageContaining("node2 paused it");

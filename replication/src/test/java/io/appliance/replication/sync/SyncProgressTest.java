@@ -9,6 +9,17 @@ import org.junit.jupiter.api.Test;
 class SyncProgressTest {
 
     @Test
+    void aStoppedProgressKeepsItsPositionWithoutRateOrEta() {
+        SyncProgress running = SyncProgress.of(10_000, 5_480, 1_000);
+        assertThat(running.eta()).isPresent();
+        SyncProgress stopped = running.stopped();
+        assertThat(stopped.remainingBytes()).isEqualTo(5_480);
+        assertThat(stopped.percentDone()).isEqualTo(45.20);
+        assertThat(stopped.bytesPerSecond()).isZero();
+        assertThat(stopped.eta()).isEmpty();
+    }
+
+    @Test
     void percentIsRoundedDownToTwoDecimals() {
         SyncProgress progress = SyncProgress.of(10_000, 5_480, 0);
         assertThat(progress.percentDone()).isEqualTo(45.20);
